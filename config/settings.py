@@ -1,0 +1,311 @@
+"""Petal settings, read from environment variables.
+
+Every setting has a safe default for a laptop (development). ``PETAL_ENV=production``
+switches on production behaviour and refuses to start without the secrets it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+PETAL_ENV = env_str("PETAL_ENV", "development")
+if PETAL_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("PETAL_ENV must be development, production or test")
+PRODUCTION = PETAL_ENV == "production"
+TESTING = PETAL_ENV == "test"
+
+if PRODUCTION:
+    SECRET_KEY = env_str("PETAL_SECRET_KEY")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "PETAL_SECRET_KEY must be set to a random value of at least 50 characters "
+            "when PETAL_ENV=production"
+        )
+    ALLOWED_HOSTS = env_list("PETAL_ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "PETAL_ALLOWED_HOSTS must list the host names Petal answers on "
+            "(comma separated) when PETAL_ENV=production"
+        )
+    DEBUG = False
+else:
+    # A fixed key is only acceptable because development and test data are fictional.
+    SECRET_KEY = env_str(
+        "PETAL_SECRET_KEY",
+        "development-only-key-not-for-production-0123456789-abcdefghijklmnop",
+    )
+    ALLOWED_HOSTS = env_list(
+        "PETAL_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    )
+    DEBUG = env_bool("PETAL_DEBUG", PETAL_ENV == "development")
+
+PETAL_BASE_URL = env_str("PETAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PETAL_CONTACT_EMAIL = "changing.futures@cambridgeshire.gov.uk"
+PETAL_DEMO = env_bool("PETAL_DEMO", not PRODUCTION)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "csp",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "petal.core",
+    "petal.audit",
+    "petal.access",
+    "petal.reference",
+    "petal.accounts",
+    "petal.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "petal.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "petal.access.middleware.AccessPolicyMiddleware",
+    "petal.core.middleware.NoStoreMiddleware",
+    # Axes last, as its documentation asks, so it sees the final authentication outcome.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = env_str("PETAL_URLCONF", "config.urls")
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "petal.core.context_processors.petal",
+            ],
+        },
+    },
+]
+
+# Databases -----------------------------------------------------------------
+
+DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'petal.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", DEFAULT_SQLITE) or DEFAULT_SQLITE,
+        conn_max_age=env_int("PETAL_DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock at BEGIN, so two writers never
+    # deadlock on lock upgrade; WAL lets readers carry on while one writer writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+        ),
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts and sign-in ------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "site:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
+if TESTING:
+    # Fast hashing keeps the suite quick; real modes keep Django's default (PBKDF2).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Sessions expire after PETAL_SESSION_IDLE_MINUTES without a request.
+SESSION_COOKIE_AGE = env_int("PETAL_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "petal_session"
+CSRF_COOKIE_NAME = "petal_csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "petal.core.views.csrf_failure"
+
+# django-axes: lock the account-and-address pair, never a whole office's address.
+AXES_FAILURE_LIMIT = env_int("PETAL_SIGN_IN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # Petal's own audit trail records sign-ins.
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_CALLABLE = "petal.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Security headers ------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("PETAL_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-petal_session"
+    CSRF_COOKIE_NAME = "__Host-petal_csrftoken"
+
+# Enforced (not report-only) in every mode. Inline scripts need the request nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# Static files ------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "petal" / "core" / "static_build"]
+if TESTING or DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = DEBUG
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# Internationalisation ------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# Email and background tasks ------------------------------------------------------
+
+EMAIL_BACKEND = env_str(
+    "PETAL_EMAIL_BACKEND",
+    "django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("PETAL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("PETAL_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("PETAL_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("PETAL_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("PETAL_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("PETAL_FROM_EMAIL", "Petal <no-reply@petal.example.org>")
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING or env_bool("PETAL_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# API ------------------------------------------------------------------------------
+
+NINJA_PAGINATION_PER_PAGE = 50
+PETAL_TOKEN_DEFAULT_DAYS = 90
+
+# Logging: never log request bodies (they can carry personal data).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("PETAL_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}

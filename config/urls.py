@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from config.api import api
+from petal.access.decorators import mark_api_urls
+
+handler400 = "petal.core.views.bad_request"
+handler403 = "petal.core.views.permission_denied"
+handler404 = "petal.core.views.page_not_found"
+handler500 = "petal.core.views.server_error"
+
+urlpatterns = [
+    path("api/v1/", mark_api_urls(api.urls)),
+    path("audit/", include("petal.audit.urls")),
+    path("", include("petal.accounts.urls")),
+    # Last: public pages live at /<slug>, after every fixed path.
+    path("", include("petal.site.urls")),
+]

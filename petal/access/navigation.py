@@ -1,0 +1,52 @@
+"""The service navigation a reader sees, from the permissions they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from petal.access.policy import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+# (label, url name, permission or None for anyone signed in)
+SIGNED_IN_NAV = [
+    ("Home", "accounts:home", "account.use"),
+    ("Organisations", "accounts:organisations", "organisations.view"),
+    ("People with sign-ins", "accounts:users", "users.view"),
+    ("Public pages", "site:page-list", "site.edit_pages"),
+    ("Audit trail", "audit:events", "audit.view"),
+    ("Your account", "accounts:account", "account.use"),
+]
+
+PUBLIC_NAV = [
+    ("About", "site:page", {"slug": "about"}),
+    ("Multiple disadvantage", "site:page", {"slug": "multiple-disadvantage"}),
+    ("Trusted Person approach", "site:page", {"slug": "trusted-person-approach"}),
+    ("Partnerships", "site:page", {"slug": "partnerships"}),
+    ("Contact", "site:page", {"slug": "contact"}),
+]
+
+
+def navigation_for(request) -> list[NavItem]:
+    user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
+    items: list[NavItem] = []
+    if user is not None and user.is_authenticated:
+        for label, name, permission in SIGNED_IN_NAV:
+            if can(user, permission):
+                url = reverse(name)
+                active = path == url if url == reverse("accounts:home") else path.startswith(url)
+                items.append(NavItem(label, url, active))
+    else:
+        for label, name, kwargs in PUBLIC_NAV:
+            url = reverse(name, kwargs=kwargs)
+            items.append(NavItem(label, url, path == url))
+    return items

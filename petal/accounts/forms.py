@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="What is this token for?",
+        help_text="A name you will recognise later, like ‘Reporting spreadsheet’",
+        max_length=100,
+        error_messages={"required": "Enter a name for the token"},
+    )
+    days = forms.IntegerField(
+        label="Days until it expires",
+        help_text="Between 1 and 365",
+        min_value=1,
+        max_value=365,
+        initial=90,
+        error_messages={
+            "required": "Enter how many days the token should last",
+            "invalid": "Enter the number of days as a whole number, like 90",
+            "min_value": "A token must last at least 1 day",
+            "max_value": "A token can last at most 365 days",
+        },
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Send through the task worker, so a slow mail server never holds up the page."""
+        from django.template import loader
+
+        from petal.core.tasks import email_enqueue
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_enqueue(to=[to_email], subject=subject, body=body)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    pass

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from petal.accounts.demo import DEFAULT_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load Petal's fictional demo data. Safe to run more than once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help="Password for every demo sign-in"
+        )
+
+    def handle(self, *args, password, **options):
+        users = load_demo(password=password)
+        self.stdout.write("Demo data loaded. Sign in at /sign-in with any of these:")
+        width = max(len(u.email) for u in users)
+        for u in users:
+            self.stdout.write(f"  {u.email.ljust(width)}  {u.what}")
+        self.stdout.write(f"Password for all of them: {password}")

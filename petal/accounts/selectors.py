@@ -1,0 +1,101 @@
+"""Reads about users, organisations, memberships and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from petal.access.policy import can
+from petal.accounts.models import Membership, Organisation, PersonalAccessToken, User
+
+
+def _active_memberships() -> QuerySet[Membership]:
+    now = timezone.now()
+    return Membership.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+
+
+def active_roles_for_user_id(user_id: int) -> list[str]:
+    """The distinct roles a user holds through memberships in force now."""
+    return list(
+        _active_memberships().filter(user_id=user_id).values_list("role", flat=True).distinct()
+    )
+
+
+def memberships_for(user) -> QuerySet[Membership]:
+    return (
+        _active_memberships()
+        .filter(user=user)
+        .select_related("organisation", "partnership", "governance_level")
+        .order_by("role")
+    )
+
+
+def user_base_queryset() -> QuerySet[User]:
+    return User.objects.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=_active_memberships().select_related(
+                "organisation", "partnership", "governance_level"
+            ),
+            to_attr="active_memberships",
+        )
+    ).order_by("full_name", "email")
+
+
+def users_visible_to(actor, *, search: str = "") -> QuerySet[User]:
+    """People with sign-ins, for readers allowed to see who holds which role."""
+    if not can(actor, "users.view"):
+        return User.objects.none()
+    qs = user_base_queryset()
+    if search:
+        qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return qs
+
+
+def organisations_visible_to(actor, *, search: str = "") -> QuerySet[Organisation]:
+    if not can(actor, "organisations.view"):
+        return Organisation.objects.none()
+    qs = Organisation.objects.annotate(
+        member_count=Count(
+            "memberships__user",
+            filter=Q(memberships__ended_at__isnull=True),
+            distinct=True,
+        )
+    ).order_by("name")
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs
+
+
+def tokens_for(user) -> QuerySet[PersonalAccessToken]:
+    return PersonalAccessToken.objects.filter(user=user).order_by("-created_at")
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def token_user(raw: str):
+    """The active user a usable token belongs to, or None. Compares hashes in constant time."""
+    import hmac
+
+    parts = raw.split("_")
+    if len(parts) != 3 or parts[0] != "petal":
+        return None
+    _, prefix, secret = parts
+    token = (
+        PersonalAccessToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if not hmac.compare_digest(token.secret_hash, hash_secret(secret)):
+        return None
+    # Touch last-used at most once a minute, so reads do not become writes on every call.
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

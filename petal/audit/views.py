@@ -1,0 +1,13 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from petal.audit.selectors import audit_events_visible_to
+
+
+def event_list(request):
+    events = audit_events_visible_to(request.user)
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/event_list.html", {"page": page, "action": action})

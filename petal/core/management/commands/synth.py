@@ -1,0 +1,99 @@
+"""A large synthetic data set for benchmarks. Every later issue grows it with its own records."""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from petal.access.roles import Role
+from petal.accounts.models import Membership, Organisation, OrganisationKind, User
+from petal.audit.services import audit_bulk_append
+from petal.reference.models import Partnership, ProgrammeArea
+
+ROLES = [r for r in Role if r not in (Role.PARTNERSHIP_COORDINATOR,)]
+
+
+class Command(BaseCommand):
+    help = "Make a large synthetic data set (organisations, users, memberships, audit events)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, default=200)
+        parser.add_argument("--users", type=int, default=2000)
+        parser.add_argument("--events", type=int, default=100_000)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--password", default="synthetic-password-2026")
+
+    def handle(self, *args, organisations, users, events, seed, password, **options):
+        rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
+        area = ProgrammeArea.objects.get(slug="cambridgeshire-peterborough")
+        partnerships = list(Partnership.objects.all())
+        kinds = [k for k, _ in OrganisationKind.choices]
+        start = Organisation.objects.filter(slug__startswith="synthetic-").count()
+        with transaction.atomic():
+            Organisation.objects.bulk_create(
+                [
+                    Organisation(
+                        slug=f"synthetic-{start + i:05d}",
+                        name=f"Synthetic organisation {start + i:05d}",
+                        kind=rng.choice(kinds),
+                        programme_area=area,
+                    )
+                    for i in range(organisations)
+                ],
+                batch_size=1000,
+            )
+            orgs = list(Organisation.objects.values_list("pk", flat=True))
+            hashed = make_password(password)
+            first = User.objects.filter(email__startswith="synthetic-").count()
+            User.objects.bulk_create(
+                [
+                    User(
+                        email=f"synthetic-{first + i:06d}@example.org",
+                        full_name=f"Synthetic Worker {first + i:06d}",
+                        password=hashed,
+                    )
+                    for i in range(users)
+                ],
+                batch_size=1000,
+            )
+            new_users = list(
+                User.objects.filter(email__startswith="synthetic-")
+                .order_by("-pk")
+                .values_list("pk", flat=True)[:users]
+            )
+            memberships = []
+            for user_id in new_users:
+                role = rng.choice(ROLES + [Role.PARTNERSHIP_COORDINATOR])
+                memberships.append(
+                    Membership(
+                        user_id=user_id,
+                        role=role,
+                        organisation_id=rng.choice(orgs),
+                        partnership=rng.choice(partnerships)
+                        if role == Role.PARTNERSHIP_COORDINATOR
+                        else None,
+                    )
+                )
+            Membership.objects.bulk_create(memberships, batch_size=1000)
+        now = timezone.now()
+        actions = [
+            "account.signed_in",
+            "account.signed_out",
+            "site.page_updated",
+            "account.sign_in_failed",
+        ]
+        written = audit_bulk_append(
+            {
+                "actor_id": rng.choice(new_users) if new_users else None,
+                "actor_label": "synthetic",
+                "action": rng.choice(actions),
+                "occurred_at": now - timedelta(seconds=events - i),
+            }
+            for i in range(events)
+        )
+        self.stdout.write(
+            f"Made {organisations} organisations, {users} users and {written} audit events."
+        )

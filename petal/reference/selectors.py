@@ -1,0 +1,51 @@
+"""Reads of reference data (none of it is personal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from petal.reference.models import (
+    AreaOfDisadvantage,
+    District,
+    GovernanceLevel,
+    Partnership,
+    PartnershipCoverage,
+)
+
+
+def areas_of_disadvantage() -> QuerySet[AreaOfDisadvantage]:
+    return AreaOfDisadvantage.objects.order_by("order")
+
+
+def governance_levels() -> QuerySet[GovernanceLevel]:
+    return GovernanceLevel.objects.order_by("rank")
+
+
+def coverage_on(on: dt.date) -> QuerySet[PartnershipCoverage]:
+    """Coverage rows in force on a date."""
+    return PartnershipCoverage.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=on),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on),
+    ).select_related("partnership", "district")
+
+
+def partnership_for_district(district: District | str, *, on: dt.date) -> Partnership | None:
+    """Which operational partnership covers a district on a date (None if none does)."""
+    code = district if isinstance(district, str) else district.code
+    row = coverage_on(on).filter(district__code=code).first()
+    return row.partnership if row else None
+
+
+def partnerships_with_coverage() -> QuerySet[Partnership]:
+    from django.db.models import Prefetch
+
+    return Partnership.objects.prefetch_related(
+        Prefetch(
+            "coverage",
+            queryset=PartnershipCoverage.objects.select_related("district").order_by(
+                "district__name", "starts_on"
+            ),
+        )
+    ).order_by("name")

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from petal.access.policy import can
+from petal.core.errors import NotFound
+from petal.reference.selectors import areas_of_disadvantage, partnerships_with_coverage
+from petal.site import selectors, services
+from petal.site.forms import PageForm
+from petal.site.rendering import render_markdown
+
+
+def _page_or_404(slug):
+    try:
+        return selectors.page_get(slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def home(request):
+    page = _page_or_404("home")
+    return render(
+        request,
+        "site/home.html",
+        {
+            "page": page,
+            "body": render_markdown(page.body),
+            "pages": selectors.pages_listed().exclude(slug="home"),
+            "areas": areas_of_disadvantage(),
+            "can_edit": can(request.user, "site.edit_pages"),
+        },
+    )
+
+
+def page(request, slug):
+    if slug == "home":
+        return redirect("site:home")
+    page = _page_or_404(slug)
+    context = {
+        "page": page,
+        "body": render_markdown(page.body),
+        "can_edit": can(request.user, "site.edit_pages"),
+    }
+    if slug == "partnerships":
+        context["partnerships"] = partnerships_with_coverage()
+    return render(request, "site/page.html", context)
+
+
+def page_list(request):
+    return render(request, "site/page_list.html", {"pages": selectors.pages_all()})
+
+
+@require_http_methods(["GET", "POST"])
+def page_edit(request, slug):
+    page = _page_or_404(slug)
+    initial = {"title": page.title, "summary": page.summary, "body": page.body}
+    form = PageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.page_update(actor=request.user, page=page, **form.cleaned_data)
+        messages.success(request, f"‘{form.cleaned_data['title']}’ has been saved.")
+        return redirect("site:page-list")
+    return render(
+        request,
+        "site/page_edit.html",
+        {"page": page, "form": form, "versions": selectors.page_versions(page)[:10]},
+    )

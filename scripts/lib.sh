@@ -1,0 +1,48 @@
+# Shared set-up for scripts/run and scripts/test. Source it from the repository root.
+# shellcheck shell=bash
+
+UV_VERSION="0.13.9"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+find_uv() {
+  if command -v uv >/dev/null 2>&1; then
+    command -v uv
+  elif [ -x "$HOME/.local/bin/uv" ]; then
+    echo "$HOME/.local/bin/uv"
+  else
+    return 1
+  fi
+}
+
+setup_python() {
+  # uv lives outside the environment it syncs (uv sync removes what the lock does not list).
+  if ! UV="$(find_uv)"; then
+    say "Installing uv $UV_VERSION for this user"
+    PIP_CONFIG_FILE=/dev/null python3 -m pip install --user --quiet "uv==$UV_VERSION"
+    UV="$(find_uv)"
+  fi
+  export UV
+  say "Python packages (uv sync --locked)"
+  "$UV" sync --locked --quiet "$@"
+}
+
+setup_node() {
+  # npm ci only when package-lock.json changed since the last install.
+  local stamp="node_modules/.petal-lock-stamp"
+  if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    say "Front-end packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+  fi
+}
+
+free_port() {
+  .venv/bin/python - <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}

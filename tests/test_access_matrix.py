@@ -1,0 +1,155 @@
+"""Who gets what, for every URL and every API operation.
+
+The table is written by hand, not derived from the policy, so it checks the policy. It is
+compared with the URL conf and the OpenAPI schema: a new URL or operation without a row here
+fails ``test_every_url_has_an_expectation`` until someone decides who may reach it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from config.api import api
+from petal.access.roles import Role
+
+R = Role
+ANON = "anonymous"
+NO_ROLE = "no role"
+PRINCIPALS = [ANON, NO_ROLE, *[r.value for r in Role]]
+EVERY_ROLE = {r.value for r in Role}
+SIGNED_IN = EVERY_ROLE | {NO_ROLE}
+EVERYONE = SIGNED_IN | {ANON}
+
+
+def allow(ok: set[str], *, ok_status=200, denied=403, anon=302):
+    """Status for each principal: ok_status for those allowed, 302 to sign-in for anonymous
+    (unless allowed), and ``denied`` for everyone else."""
+    table = {}
+    for p in PRINCIPALS:
+        if p in ok:
+            table[p] = ok_status
+        elif p == ANON:
+            table[p] = anon
+        else:
+            table[p] = denied
+    return table
+
+
+# url name → (path to request, expected status per principal)
+PAGES: dict[str, tuple[str, dict[str, int]]] = {
+    "site:home": ("/", allow(EVERYONE)),
+    "site:page": ("/about", allow(EVERYONE)),
+    "site:page-list": ("/pages", allow({R.PROGRAMME_TEAM, R.ADMINISTRATOR})),
+    "site:page-edit": ("/pages/about/edit", allow({R.PROGRAMME_TEAM, R.ADMINISTRATOR})),
+    # Signed-in visitors to the sign-in page are sent on to their dashboard.
+    "accounts:sign-in": ("/sign-in", {p: (200 if p == ANON else 302) for p in PRINCIPALS}),
+    "accounts:sign-out": ("/sign-out", {p: 405 for p in PRINCIPALS}),
+    "accounts:home": ("/dashboard", allow(SIGNED_IN)),
+    "accounts:account": ("/account", allow(SIGNED_IN)),
+    "accounts:token-create": ("/account/tokens/new", allow(SIGNED_IN)),
+    "accounts:token-revoke": ("/account/tokens/1/revoke", allow(set(), anon=302, denied=405)),
+    "accounts:organisations": ("/organisations", allow(EVERY_ROLE)),
+    "accounts:users": (
+        "/users",
+        allow({R.ADMINISTRATOR, R.DATA_PROTECTION_LEAD, R.PROGRAMME_TEAM}),
+    ),
+    "accounts:password-reset": ("/password-reset", allow(EVERYONE)),
+    "accounts:password-reset-sent": ("/password-reset/sent", allow(EVERYONE)),
+    "accounts:password-reset-confirm": ("/password-reset/MQ/not-a-token", allow(EVERYONE)),
+    "accounts:password-reset-complete": ("/password-reset/complete", allow(EVERYONE)),
+    "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
+    # The API's own pages: its description is public, its root lists nothing.
+    "api:openapi-json": ("/api/v1/openapi.json", allow(EVERYONE)),
+    "api:openapi-view": ("/api/v1/docs", allow(EVERYONE)),
+    "api:api-root": ("/api/v1/", {p: 404 for p in PRINCIPALS}),
+    "api:me": ("/api/v1/me", allow(SIGNED_IN, anon=401)),
+}
+
+# (method, OpenAPI path) → expected status per principal, through a bearer token.
+API_OPERATIONS: dict[tuple[str, str], dict[str, int]] = {
+    ("get", "/api/v1/me"): allow(SIGNED_IN, anon=401),
+}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_an_expectation():
+    names = set(_walk(get_resolver().url_patterns))
+    assert names - set(PAGES) == set(), "URLs with no row in the access matrix"
+    assert set(PAGES) - names == set(), "rows for URLs that no longer exist"
+
+
+def test_every_api_operation_has_an_expectation():
+    schema = api.get_openapi_schema()
+    operations = {(method, path) for path, item in schema["paths"].items() for method in item}
+    assert operations == set(API_OPERATIONS)
+
+
+@pytest.fixture
+def principal_client(client, make_user):
+    def for_principal(principal):
+        if principal == ANON:
+            return client
+        user = make_user(None if principal == NO_ROLE else Role(principal))
+        client.force_login(user)
+        return client
+
+    return for_principal
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_pages_answer_each_principal_as_expected(principal, principal_client):
+    c = principal_client(principal)
+    wrong = {}
+    for name, (path, expected) in PAGES.items():
+        status = c.get(path).status_code
+        if status != expected[principal]:
+            wrong[name] = (path, status, expected[principal])
+    assert wrong == {}, f"{principal}: (path, got, expected)"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_api_operations_answer_each_principal_as_expected(principal, make_user, client):
+    from petal.accounts.services import token_create
+
+    headers = {}
+    if principal != ANON:
+        user = make_user(None if principal == NO_ROLE else Role(principal))
+        _, raw = token_create(actor=user, name="matrix")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    wrong = {}
+    for (method, path), expected in API_OPERATIONS.items():
+        status = getattr(client, method)(path, **headers).status_code
+        if status != expected[principal]:
+            wrong[(method, path)] = (status, expected[principal])
+    assert wrong == {}
+
+
+@pytest.mark.django_db
+def test_disabled_user_is_treated_as_signed_out(client, make_user):
+    user = make_user(Role.ADMINISTRATOR)
+    client.force_login(user)
+    user.is_active = False
+    user.save()
+    assert client.get("/dashboard").status_code == 302
+
+
+@pytest.mark.django_db
+def test_ended_membership_no_longer_grants_its_role(client, make_user):
+    from django.utils import timezone
+
+    user = make_user(Role.DATA_PROTECTION_LEAD)
+    client.force_login(user)
+    assert client.get("/audit/").status_code == 200
+    user.memberships.update(ended_at=timezone.now())
+    assert client.get("/audit/").status_code == 403
