@@ -14,6 +14,7 @@ def test_tests_run_tasks_immediately(mailoutbox):
     assert [m.subject for m in mailoutbox] == ["Hello"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_database_backend_queues_and_db_worker_runs_the_task(settings, mailoutbox):
     from django_tasks_db.models import DBTaskResult
 

@@ -1,0 +1,30 @@
+"""Plain-words names for audit actions and record types, for the people who read the trail."""
+
+ACTIONS = {
+    "account.signed_in": "Signed in",
+    "account.signed_out": "Signed out",
+    "account.sign_in_failed": "Sign-in failed",
+    "account.sign_in_locked": "Sign-in refused: too many attempts",
+    "account.password_reset": "Password reset",
+    "account.user_created": "Sign-in created",
+    "account.role_granted": "Role given",
+    "account.token_created": "API token created",
+    "account.token_revoked": "API token revoked",
+    "site.page_updated": "Public page changed",
+}
+
+OBJECT_TYPES = {
+    "accounts.user": "Sign-in",
+    "accounts.personalaccesstoken": "API token",
+    "site.page": "Public page",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+def object_label(object_type: str, object_id: str) -> str:
+    if not object_type:
+        return ""
+    return f"{OBJECT_TYPES.get(object_type, object_type)} {object_id}".strip()

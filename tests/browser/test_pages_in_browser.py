@@ -1,0 +1,107 @@
+"""Pages as people meet them: in Chromium, by keyboard, checked with axe-core (WCAG 2.2 AA)."""
+
+from __future__ import annotations
+
+import pytest
+
+from petal.accounts.demo import DEMO_USERS
+from tests.browser.conftest import DEMO_PASSWORD, axe_violations, screenshot, sign_in
+
+# Transactional (the browser talks to a live server thread); serialized rollback puts back the
+# reference data and public pages that the data migrations load, after each flush.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _public_paths():
+    from petal.site.models import Page
+
+    paths = ["/"] + [
+        f"/{slug}" for slug in Page.objects.exclude(slug="home").values_list("slug", flat=True)
+    ]
+    return paths + ["/sign-in", "/password-reset", "/password-reset/sent"]
+
+
+def test_every_public_page_has_no_axe_violations(page):
+    failures = {}
+    for path in _public_paths():
+        page.goto(path)
+        violations = axe_violations(page)
+        if violations:
+            failures[path] = violations
+        screenshot(page, f"public{path.replace('/', '-') or '-home'}")
+    assert failures == {}
+    assert page.problems.items == []
+    # The not-found page: its own 404 is the one console error expected.
+    response = page.goto("/no-such-page")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+    assert axe_violations(page) == []
+
+
+def test_pages_run_under_the_enforced_csp_without_errors(strict_page, demo):
+    strict_page.goto("/")
+    # GOV.UK Frontend's module script ran (it marks the body), so CSP allowed our own scripts.
+    assert "govuk-frontend-supported" in strict_page.evaluate("document.body.className")
+    sign_in(strict_page, "programme@example.org")
+    strict_page.goto("/pages/about/edit")
+    assert strict_page.problems_list == []
+
+
+def test_keyboard_only_sign_in(page, demo):
+    page.goto("/sign-in")
+    # From the top of the page: the skip link comes first, then the header's links.
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    for _ in range(30):
+        if page.evaluate("document.activeElement.id") == "id_email":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_email"
+    page.keyboard.type("trusted.person@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
+
+
+def test_sign_in_errors_are_summarised_and_accessible(page, demo):
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill("not an email")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_label("Email address").input_value() == "not an email"
+    # GOV.UK Frontend moves focus to the summary so screen readers announce it.
+    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    assert axe_violations(page) == []
+    screenshot(page, "sign-in-errors")
+
+
+@pytest.mark.parametrize("demo_user", DEMO_USERS, ids=[u.email.split("@")[0] for u in DEMO_USERS])
+def test_each_role_signs_in_navigates_and_signs_out(page, demo, demo_user):
+    sign_in(page, demo_user.email)
+    nav_links = page.locator(".govuk-service-navigation__link")
+    targets = [nav_links.nth(i).get_attribute("href") for i in range(nav_links.count())]
+    assert "/dashboard" in targets
+    failures = {}
+    for href in targets:
+        page.goto(href)
+        assert page.locator("h1").count() == 1, href
+        violations = axe_violations(page)
+        if violations:
+            failures[href] = violations
+        screenshot(page, f"{demo_user.email.split('@')[0]}{href.replace('/', '-')}")
+    assert failures == {}
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    page.goto("/dashboard")
+    assert "/sign-in" in page.url
+    assert page.problems.items == []

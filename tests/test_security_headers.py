@@ -1,0 +1,88 @@
+"""Security headers on every response; no caching of signed-in pages or API answers."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from petal.access.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csp_is_enforced_with_a_nonce_and_no_unsafe_inline(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in response.headers
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def test_other_security_headers(client):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Request-ID"]
+
+
+def test_signed_in_pages_and_api_are_not_cached(client, make_user):
+    assert "no-store" not in client.get("/").get("Cache-Control", "")
+    client.force_login(make_user(Role.TRUSTED_PERSON))
+    assert client.get("/dashboard")["Cache-Control"].startswith("no-store")
+    assert client.get("/api/v1/me")["Cache-Control"].startswith("no-store")
+
+
+def test_errors_are_gov_uk_pages_without_a_stack_trace(rf):
+    from petal.core.views import server_error
+
+    response = server_error(rf.get("/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with Petal" in body
+    assert "Traceback" not in body
+
+
+def _manage(*args, **env):
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PETAL_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "PETAL_ENV": "production",
+    "PETAL_SECRET_KEY": "x" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+    "PETAL_ALLOWED_HOSTS": "petal.example.org",
+}
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing", ["PETAL_SECRET_KEY", "PETAL_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert missing in result.stderr
