@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "petal.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -187,9 +188,11 @@ if TESTING:
     # Fast hashing keeps the suite quick; real modes keep Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Sessions expire after PETAL_SESSION_IDLE_MINUTES without a request.
+# Sessions expire after PETAL_SESSION_IDLE_MINUTES without a request. IdleTimeoutMiddleware
+# renews the expiry at most once a minute, rather than writing the session on every request.
 SESSION_COOKIE_AGE = env_int("PETAL_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+PETAL_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -39,6 +39,7 @@ def _grow_users(n):
 )
 def test_list_query_count_does_not_grow_with_rows(client, make_user, path, grow):
     client.force_login(make_user(Role.ADMINISTRATOR))
+    client.get("/dashboard")  # the first request renews the session: a write not counted here
     grow(3)
     few = _queries(client, path)
     grow(30)

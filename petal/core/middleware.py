@@ -47,3 +47,28 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response
+
+
+class IdleTimeoutMiddleware:
+    """Keep a signed-in session alive while it is used; let it lapse when idle.
+
+    Django sets the session's expiry when the session is saved. Saving on every request would
+    make every page a database write, so the session is marked changed only when it was last
+    renewed over PETAL_SESSION_RENEW_SECONDS ago: the idle timeout is exact to within that.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            import time
+
+            from django.conf import settings
+
+            now = int(time.time())
+            renewed = request.session.get("_petal_renewed", 0)
+            if now - renewed >= settings.PETAL_SESSION_RENEW_SECONDS:
+                request.session["_petal_renewed"] = now
+        return self.get_response(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -67,7 +68,13 @@ def _add_classes(html: str) -> str:
 def render_markdown(text: str) -> SafeString:
     """Render the programme team's Markdown. Raw HTML, scripts and event handlers are removed;
     links may only be http(s), mailto or relative."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    return mark_safe(_render(text or ""))  # noqa: S308 - cleaned by nh3 in _render.
+
+
+@lru_cache(maxsize=512)
+def _render(text: str) -> str:
+    # Keyed by the text itself, so an edited page is rendered afresh and nothing goes stale.
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"])
     # Headings in page bodies start at h2: the page title is the only h1.
     html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
     clean = nh3.clean(
@@ -77,4 +84,4 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return mark_safe(_add_classes(clean))  # noqa: S308 - cleaned by nh3 above.
+    return _add_classes(clean)

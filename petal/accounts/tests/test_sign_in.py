@@ -1,5 +1,7 @@
 """Signing in and out: sessions, audit events, throttling by account and address."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -123,9 +125,32 @@ def test_disabled_user_cannot_sign_in(client, make_user):
     assert "Enter a correct email address and password" in response.content.decode()
 
 
-def test_session_expires_when_idle(settings):
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_idle_session_expires_and_sends_the_user_to_sign_in(client, make_user):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(make_user(Role.TRUSTED_PERSON))
+    assert client.get("/dashboard").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in")
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(client, make_user, settings):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(make_user(Role.TRUSTED_PERSON))
+    client.get("/dashboard")
+    first = Session.objects.get().expire_date
+    client.get("/dashboard")
+    assert Session.objects.get().expire_date == first  # no write within the minute
+    session = client.session
+    session["_petal_renewed"] = 0  # as if last renewed long ago
+    session.save()
+    client.get("/dashboard")
+    assert Session.objects.get().expire_date > first
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(client, make_user, mailoutbox):
