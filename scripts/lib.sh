@@ -19,7 +19,7 @@ setup_python() {
   # uv lives outside the environment it syncs (uv sync removes what the lock does not list).
   if ! UV="$(find_uv)"; then
     say "Installing uv $UV_VERSION for this user"
-    PIP_CONFIG_FILE=/dev/null python3 -m pip install --user --quiet "uv==$UV_VERSION"
+    python3 -m pip install --user --quiet --disable-pip-version-check "uv==$UV_VERSION"
     UV="$(find_uv)"
   fi
   export UV
