@@ -19,7 +19,8 @@ setup_python() {
   # uv lives outside the environment it syncs (uv sync removes what the lock does not list).
   if ! UV="$(find_uv)"; then
     say "Installing uv $UV_VERSION for this user"
-    python3 -m pip install --user --quiet --disable-pip-version-check "uv==$UV_VERSION"
+    python3 -m pip install --user --quiet --disable-pip-version-check --root-user-action=ignore \
+      "uv==$UV_VERSION"
     UV="$(find_uv)"
   fi
   export UV
@@ -32,7 +33,7 @@ setup_node() {
   local stamp="node_modules/.petal-lock-stamp"
   if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
     say "Front-end packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    NPM_CONFIG_UPDATE_NOTIFIER=false npm ci --no-audit --no-fund --loglevel=error
     cp package-lock.json "$stamp"
   fi
 }
