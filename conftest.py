@@ -50,6 +50,11 @@ def _audit_append_only(request):
     which SQLite's append-only triggers refuse; this drops them just before that flush and
     puts them back at the start of every database test. PostgreSQL flushes with TRUNCATE,
     which row triggers do not see, so nothing is needed there.
+
+    The flush also empties the reference data the data migrations loaded (partners,
+    districts, public pages), so a transactional test that finds it gone loads it again.
+    (Django's serialized rollback would do this, but it keeps the snapshot on the connection
+    object, which Playwright's set-up replaces.)
     """
     marker = request.node.get_closest_marker("django_db")
     names = request.fixturenames
@@ -68,6 +73,13 @@ def _audit_append_only(request):
         with connection.cursor() as cursor:
             for sql in _append_only_sql("sqlite"):
                 cursor.execute(sql)
+    if transactional:
+        from petal.reference.models import ProgrammeArea
+
+        if not ProgrammeArea.objects.exists():
+            from petal.core.testing import reload_reference_data
+
+            reload_reference_data()
     yield
     if transactional and connection.vendor == "sqlite":
         with connection.cursor() as cursor:

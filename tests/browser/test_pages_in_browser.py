@@ -7,12 +7,8 @@ import pytest
 from petal.accounts.demo import DEMO_USERS
 from tests.browser.conftest import DEMO_PASSWORD, axe_violations, screenshot, sign_in
 
-# Transactional (the browser talks to a live server thread); serialized rollback puts back the
-# reference data and public pages that the data migrations load, after each flush.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# Transactional: the browser talks to a live server thread (conftest adds serialized rollback).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _public_paths():

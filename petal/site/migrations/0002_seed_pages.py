@@ -231,17 +231,17 @@ people who are in [multiple disadvantage](/multiple-disadvantage).
 
 ## Fenland & East Cambridgeshire
 
-A new operational partnership is being set up in the north east of the area, for Fenland and \
-East Cambridgeshire.
+A third operational partnership covers the north east of the area: Fenland and East \
+Cambridgeshire.
 
 This is a more rural area. It can be remote and cut off from the services found in larger \
 market towns and cities. It is vital that people living there who may be disadvantaged can \
 reach the same kind of support and services as people elsewhere in the area.
 
-## Once the new partnership is running
+## The Cambridgeshire partnership
 
-Once the Fenland & East Cambridgeshire partnership is up and running, the Cambridgeshire \
-partnership will focus on people in:
+With the Fenland & East Cambridgeshire partnership running, the Cambridgeshire partnership \
+focuses on people in:
 
 - Cambridge
 - Huntingdonshire
@@ -557,7 +557,7 @@ PAGES = [
 ]
 
 
-def seed_pages(apps, schema_editor):
+def load(apps, schema_editor):
     Page = apps.get_model("site", "Page")
     for position, (slug, title, summary, body, listed) in enumerate(PAGES, start=1):
         Page.objects.update_or_create(
@@ -575,4 +575,4 @@ def seed_pages(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("site", "0001_initial")]
 
-    operations = [migrations.RunPython(seed_pages, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
