@@ -86,3 +86,32 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     result = _manage("check", **env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_forbidden_page_is_a_gov_uk_page(client, make_user):
+    client.force_login(make_user(Role.TRUSTED_PERSON))
+    response = client.get("/audit/")
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "You cannot see this page" in body
+    assert "govuk-template" in body
+
+
+def test_not_found_page_is_a_gov_uk_page(client):
+    response = client.get("/nowhere-at-all")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_view_without_an_access_rule_is_refused(rf, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    from petal.access.middleware import AccessPolicyMiddleware
+
+    def undeclared(request):
+        raise AssertionError("must not run")
+
+    request = rf.get("/")
+    request.user = make_user(Role.ADMINISTRATOR)
+    with pytest.raises(PermissionDenied):
+        AccessPolicyMiddleware(lambda r: None).process_view(request, undeclared, (), {})

@@ -86,6 +86,10 @@ def test_each_role_signs_in_navigates_and_signs_out(page, demo, demo_user):
     nav_links = page.locator(".govuk-service-navigation__link")
     targets = [nav_links.nth(i).get_attribute("href") for i in range(nav_links.count())]
     assert "/dashboard" in targets
+    # Pages reached from those pages rather than from the navigation.
+    targets.append("/account/tokens/new")
+    if "/pages" in targets:
+        targets.append("/pages/about/edit")
     failures = {}
     for href in targets:
         page.goto(href)
@@ -101,3 +105,25 @@ def test_each_role_signs_in_navigates_and_signs_out(page, demo, demo_user):
     page.goto("/dashboard")
     assert "/sign-in" in page.url
     assert page.problems.items == []
+
+
+def test_api_docs_load_under_the_csp(strict_page):
+    strict_page.goto("/api/v1/docs")
+    strict_page.get_by_text("/api/v1/me").first.wait_for()
+    assert strict_page.problems_list == []
+
+
+def test_token_is_created_and_revoked_in_the_browser(page, demo):
+    sign_in(page, "champion@example.org")
+    page.goto("/account/tokens/new")
+    page.get_by_label("What is this token for?").fill("My report")
+    page.get_by_role("button", name="Create token").click()
+    token = page.get_by_test_id("token").inner_text()
+    assert token.startswith("petal_")
+    assert axe_violations(page) == []
+    screenshot(page, "token-created")
+    page.get_by_role("link", name="Back to your account").click()
+    page.get_by_role("button", name="Revoke My report").click()
+    assert page.get_by_text("has been revoked").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "token-revoked")
