@@ -45,9 +45,14 @@ def user_base_queryset() -> QuerySet[User]:
 
 
 def users_visible_to(actor, *, search: str = "") -> QuerySet[User]:
-    """People with sign-ins, for readers allowed to see who holds which role."""
+    """People with sign-ins, for readers allowed to see who holds which role (recorded)."""
+    from petal.audit.services import audit_record
+
     if not can(actor, "users.view"):
         return User.objects.none()
+    audit_record(
+        actor=actor, action="account.users_listed", data={"search": search} if search else None
+    )
     qs = user_base_queryset()
     if search:
         qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))

@@ -11,6 +11,8 @@ ACTIONS = {
     "account.token_created": "API token created",
     "account.token_revoked": "API token revoked",
     "site.page_updated": "Public page changed",
+    "audit.trail_viewed": "Audit trail viewed",
+    "account.users_listed": "List of sign-ins viewed",
 }
 
 OBJECT_TYPES = {

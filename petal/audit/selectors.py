@@ -10,13 +10,18 @@ from petal.audit.chain import GENESIS_HASH, event_hash, fields_of
 from petal.audit.models import AuditEvent
 
 
-def audit_events_visible_to(actor) -> QuerySet[AuditEvent]:
-    """The trail as the reader may see it. Callers check ``audit.view`` before listing."""
+def audit_events_visible_to(actor, *, action: str = "") -> QuerySet[AuditEvent]:
+    """The trail as the reader may see it; looking at it is itself recorded (who watched)."""
     from petal.access.policy import can
+    from petal.audit.services import audit_record
 
     if not can(actor, "audit.view"):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.order_by("-sequence")
+    audit_record(
+        actor=actor, action="audit.trail_viewed", data={"action": action} if action else None
+    )
+    events = AuditEvent.objects.order_by("-sequence")
+    return events.filter(action=action) if action else events
 
 
 @dataclass

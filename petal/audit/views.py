@@ -6,10 +6,8 @@ from petal.audit.selectors import audit_events_visible_to
 
 
 def event_list(request):
-    events = audit_events_visible_to(request.user)
-    action = request.GET.get("action", "").strip()
-    if action:
-        events = events.filter(action=action)
+    action = request.GET.get("action", "").strip()[:100]
+    events = audit_events_visible_to(request.user, action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

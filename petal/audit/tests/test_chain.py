@@ -140,3 +140,15 @@ def test_concurrent_writers_keep_one_valid_chain():
     report = audit_chain_verify()
     assert report.ok, report.problem
     assert report.checked == writers * per_writer
+
+
+def test_viewing_the_trail_is_itself_recorded(client, make_user):
+    from petal.access.roles import Role
+
+    dpo = make_user(Role.DATA_PROTECTION_LEAD)
+    client.force_login(dpo)
+    response = client.get("/audit/?action=account.signed_in")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="audit.trail_viewed")
+    assert event.actor_id == dpo.pk
+    assert event.data == {"action": "account.signed_in"}
