@@ -120,7 +120,6 @@ def main() -> int:
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     print(f"Building the synthetic database in {folder} …")
     manage(env, "build_assets")
-    manage(env, "collectstatic", "--noinput")
     manage(env, "migrate", "--noinput")
     manage(env, "demo", "--password", "benchmark-password")
     manage(

@@ -77,7 +77,9 @@ else:
     ALLOWED_HOSTS = env_list(
         "PETAL_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
     )
-    DEBUG = env_bool("PETAL_DEBUG", PETAL_ENV == "development")
+    # Off unless asked for: even on a laptop, people trying Petal should see its own error
+    # pages, never a stack trace.
+    DEBUG = env_bool("PETAL_DEBUG", False)
 
 PETAL_BASE_URL = env_str("PETAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 PETAL_CONTACT_EMAIL = "changing.futures@cambridgeshire.gov.uk"
@@ -250,13 +252,14 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "petal" / "core" / "static_build"]
-if TESTING or DEBUG:
+if not PRODUCTION:
+    # Served straight from the app and node_modules build: no collectstatic step on a laptop.
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     WHITENOISE_USE_FINDERS = True
-    WHITENOISE_AUTOREFRESH = DEBUG
+    WHITENOISE_AUTOREFRESH = True
 else:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -126,6 +126,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = forms.PasswordResetForm
     success_url = reverse_lazy("accounts:password-reset-sent")
 
+    @property
+    def extra_email_context(self):
+        # Links in emails use the configured address, never the Host header of the request.
+        from django.conf import settings
+
+        return {"base_url": settings.PETAL_BASE_URL}
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_sent.html"

@@ -160,6 +160,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, make_user,
     assert len(mailoutbox) == 1
     body = mailoutbox[0].body
     link = next(line for line in body.splitlines() if "/password-reset/" in line)
+    assert link.startswith("http://127.0.0.1:8000/password-reset/")  # PETAL_BASE_URL, not Host
     path = "/" + link.split("/", 3)[3]
     response = client.get(path, follow=True)
     assert "Set a new password" in response.content.decode()
