@@ -54,6 +54,18 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         "/users",
         allow({R.ADMINISTRATOR, R.DATA_PROTECTION_LEAD, R.PROGRAMME_TEAM}),
     ),
+    "accounts:user-new": ("/users/new", allow({R.ADMINISTRATOR})),
+    "accounts:user": (
+        "/users/{other}",
+        allow({R.ADMINISTRATOR, R.DATA_PROTECTION_LEAD, R.PROGRAMME_TEAM}),
+    ),
+    "accounts:user-role-new": ("/users/{other}/roles/new", allow({R.ADMINISTRATOR})),
+    # POST-only actions: a GET is refused once the role check has passed.
+    "accounts:user-role-end": (
+        "/users/{other}/roles/{other_membership}/end",
+        allow({R.ADMINISTRATOR}, ok_status=405),
+    ),
+    "accounts:user-active": ("/users/{other}/active", allow({R.ADMINISTRATOR}, ok_status=405)),
     "accounts:password-reset": ("/password-reset", allow(EVERYONE)),
     "accounts:password-reset-sent": ("/password-reset/sent", allow(EVERYONE)),
     "accounts:password-reset-confirm": ("/password-reset/MQ/not-a-token", allow(EVERYONE)),
@@ -107,10 +119,13 @@ def principal_client(client, make_user):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("principal", PRINCIPALS)
-def test_pages_answer_each_principal_as_expected(principal, principal_client):
+def test_pages_answer_each_principal_as_expected(principal, principal_client, make_user):
+    other = make_user(Role.TRUSTED_PERSON)
+    ids = {"other": other.pk, "other_membership": other.memberships.get().pk}
     c = principal_client(principal)
     wrong = {}
-    for name, (path, expected) in PAGES.items():
+    for name, (template, expected) in PAGES.items():
+        path = template.format(**ids)
         status = c.get(path).status_code
         if status != expected[principal]:
             wrong[name] = (path, status, expected[principal])

@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset] = {
     "audit.view": frozenset({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR}),
     # Who has a sign-in and which roles they hold.
     "users.view": frozenset({R.ADMINISTRATOR, R.DATA_PROTECTION_LEAD, R.PROGRAMME_TEAM}),
+    # Giving people sign-ins and roles, and disabling sign-ins.
+    "users.manage": frozenset({R.ADMINISTRATOR}),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

@@ -76,3 +76,67 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     pass
+
+
+def _role_choices():
+    from petal.access.roles import Role
+
+    return [("", "Choose a role")] + [(r.value, r.label) for r in Role]
+
+
+class RoleForm(forms.Form):
+    """A role, and where it is held. Which of the three places a role needs is checked by the
+    service (petal.accounts.services.ROLE_NEEDS), so the page and the API agree."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        choices=_role_choices,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role"},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        required=False,
+        empty_label="Not through an organisation",
+        help_text="Leave this out for a trusted person whose relationship is social or voluntary",
+    )
+    partnership = forms.ModelChoiceField(
+        label="Operational partnership",
+        queryset=None,
+        required=False,
+        empty_label="None",
+        help_text="For a partnership coordinator",
+    )
+    governance_level = forms.ModelChoiceField(
+        label="Governance group",
+        queryset=None,
+        required=False,
+        empty_label="None",
+        help_text="For a governance group member",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from petal.accounts.models import Organisation
+        from petal.reference.models import GovernanceLevel, Partnership
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["partnership"].queryset = Partnership.objects.order_by("name")
+        self.fields["governance_level"].queryset = GovernanceLevel.objects.order_by("rank")
+
+
+class InviteForm(RoleForm):
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their full name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email them a link to choose a password",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+
+    field_order = ["full_name", "email", "role", "organisation", "partnership", "governance_level"]

@@ -104,3 +104,23 @@ def token_user(raw: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def user_get_for(actor, user_id: int) -> User:
+    """One sign-in, with every role it has held; not found unless the reader may see sign-ins."""
+    from petal.core.errors import NotFound
+
+    if not can(actor, "users.view"):
+        raise NotFound("No such user")
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("No such user")
+    return user
+
+
+def membership_history(user) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation", "partnership", "governance_level")
+        .order_by("ended_at", "role")
+    )

@@ -133,3 +133,139 @@ def token_revoke(*, actor: User, token_id: int) -> PersonalAccessToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="account.token_revoked", obj=token)
     return token
+
+
+ROLE_NEEDS = {
+    Role.PARTNERSHIP_COORDINATOR: "partnership",
+    Role.SERVICE_STAFF: "organisation",
+    Role.GOVERNANCE_MEMBER: "governance_level",
+}
+
+
+def _check_membership(role, organisation, partnership, governance_level) -> None:
+    from petal.core.errors import ValidationFailed
+
+    need = ROLE_NEEDS.get(Role(role))
+    given = {
+        "organisation": organisation,
+        "partnership": partnership,
+        "governance_level": governance_level,
+    }
+    if need and given[need] is None:
+        messages = {
+            "partnership": "Select the partnership this person coordinates",
+            "organisation": "Select the organisation whose services this person works for",
+            "governance_level": "Select the governance group this person is a member of",
+        }
+        raise ValidationFailed(messages[need], field_errors={need: [messages[need]]})
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: Role | str,
+    organisation: Organisation | None = None,
+    partnership=None,
+    governance_level=None,
+) -> User:
+    """Give someone a Petal sign-in with one role, and email them a link to set a password.
+
+    The email carries no one's details but their own address: a link to sign in.
+    """
+    from petal.core.errors import ValidationFailed
+
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        message = "Someone already has a Petal sign-in with this email address"
+        raise ValidationFailed(message, field_errors={"email": [message]})
+    _check_membership(role, organisation, partnership, governance_level)
+    user = user_create(actor=actor, email=email, full_name=full_name.strip())
+    membership_add(
+        actor=actor,
+        user=user,
+        role=role,
+        organisation=organisation,
+        partnership=partnership,
+        governance_level=governance_level,
+    )
+    # Queued in the same transaction: the worker only sees the task once the sign-in exists.
+    _send_invitation(user)
+    return user
+
+
+def _send_invitation(user: User) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from petal.core.tasks import email_enqueue
+
+    link = settings.PETAL_BASE_URL + reverse(
+        "accounts:password-reset-confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    body = render_to_string("accounts/email/invitation.txt", {"user": user, "link": link})
+    email_enqueue(to=[user.email], subject="Your Petal sign-in", body=body)
+
+
+@transaction.atomic
+def membership_give(
+    *,
+    actor: User,
+    user: User,
+    role: Role | str,
+    organisation: Organisation | None = None,
+    partnership=None,
+    governance_level=None,
+) -> Membership:
+    """Give an existing sign-in another role (checked for what that role needs)."""
+    _check_membership(role, organisation, partnership, governance_level)
+    return membership_add(
+        actor=actor,
+        user=user,
+        role=role,
+        organisation=organisation,
+        partnership=partnership,
+        governance_level=governance_level,
+    )
+
+
+@transaction.atomic
+def membership_end(*, actor: User, user: User, membership_id: int) -> Membership:
+    """End one of a user's roles from now on. The record of having held it stays."""
+    membership = Membership.objects.filter(
+        pk=membership_id, user=user, ended_at__isnull=True
+    ).first()
+    if membership is None:
+        raise NotFound("No such role")
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["ended_at"])
+    audit_record(actor=actor, action="account.role_ended", obj=user, data={"role": membership.role})
+    return membership
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Disable or re-enable a sign-in. A disabled user is signed out at their next request:
+    Django no longer loads an inactive user for a session, and tokens stop working."""
+    from petal.core.errors import Forbidden
+
+    if user.pk == actor.pk and not active:
+        raise Forbidden("You cannot disable your own sign-in")
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="account.user_enabled" if active else "account.user_disabled",
+            obj=user,
+        )
+    return user

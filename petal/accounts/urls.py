@@ -20,6 +20,23 @@ urlpatterns = [
         "organisations", requires("organisations.view")(views.organisations), name="organisations"
     ),
     path("users", requires("users.view")(views.users), name="users"),
+    path("users/new", requires("users.manage")(views.user_new), name="user-new"),
+    path("users/<int:user_id>", requires("users.view")(views.user_detail), name="user"),
+    path(
+        "users/<int:user_id>/roles/new",
+        requires("users.manage")(views.user_role_new),
+        name="user-role-new",
+    ),
+    path(
+        "users/<int:user_id>/roles/<int:membership_id>/end",
+        requires("users.manage")(views.user_role_end),
+        name="user-role-end",
+    ),
+    path(
+        "users/<int:user_id>/active",
+        requires("users.manage")(views.user_active),
+        name="user-active",
+    ),
     path("password-reset", public(views.PasswordResetView.as_view()), name="password-reset"),
     path(
         "password-reset/sent",

@@ -116,7 +116,13 @@ def users(request):
     page = Paginator(selectors.users_visible_to(request.user, search=q), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "accounts/users.html", {"page": page, "q": q})
+    from petal.access.policy import can
+
+    return render(
+        request,
+        "accounts/users.html",
+        {"page": page, "q": q, "can_manage": can(request.user, "users.manage")},
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -153,3 +159,118 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+def _user_or_404(request, user_id):
+    try:
+        return selectors.user_get_for(request.user, user_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _apply_field_errors(form, error):
+    for field, messages_ in error.field_errors.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+    if not error.field_errors:
+        form.add_error(None, error.message)
+
+
+@require_http_methods(["GET", "POST"])
+def user_new(request):
+    from petal.core.errors import ValidationFailed
+
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_invite(
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                organisation=data["organisation"],
+                partnership=data["partnership"],
+                governance_level=data["governance_level"],
+            )
+        except ValidationFailed as error:
+            _apply_field_errors(form, error)
+        else:
+            messages.success(
+                request, f"{user.full_name} has a sign-in. We have emailed them a link."
+            )
+            return redirect("accounts:user", user_id=user.pk)
+    return render(request, "accounts/user_new.html", {"form": form})
+
+
+def user_detail(request, user_id: int):
+    from petal.access.policy import can
+
+    user = _user_or_404(request, user_id)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": user,
+            "memberships": selectors.membership_history(user),
+            "can_manage": can(request.user, "users.manage"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def user_role_new(request, user_id: int):
+    from petal.core.errors import ValidationFailed
+
+    user = _user_or_404(request, user_id)
+    form = forms.RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_give(
+                actor=request.user,
+                user=user,
+                role=data["role"],
+                organisation=data["organisation"],
+                partnership=data["partnership"],
+                governance_level=data["governance_level"],
+            )
+        except ValidationFailed as error:
+            _apply_field_errors(form, error)
+        else:
+            messages.success(request, f"{user.full_name} has a new role.")
+            return redirect("accounts:user", user_id=user.pk)
+    return render(request, "accounts/user_role_new.html", {"form": form, "person": user})
+
+
+@require_POST
+def user_role_end(request, user_id: int, membership_id: int):
+    user = _user_or_404(request, user_id)
+    try:
+        membership = services.membership_end(
+            actor=request.user, user=user, membership_id=membership_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, f"{user.full_name} is no longer {membership.get_role_display()}.")
+    return redirect("accounts:user", user_id=user.pk)
+
+
+@require_POST
+def user_active(request, user_id: int):
+    from petal.core.errors import Forbidden
+
+    user = _user_or_404(request, user_id)
+    active = request.POST.get("active") == "true"
+    try:
+        services.user_set_active(actor=request.user, user=user, active=active)
+    except Forbidden as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{user.full_name} can sign in again."
+            if active
+            else f"{user.full_name} can no longer sign in.",
+        )
+    return redirect("accounts:user", user_id=user.pk)

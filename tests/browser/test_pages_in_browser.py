@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from petal.accounts.demo import DEMO_USERS
 from tests.browser.conftest import DEMO_PASSWORD, axe_violations, screenshot, sign_in
@@ -71,11 +74,11 @@ def test_sign_in_errors_are_summarised_and_accessible(page, demo):
     page.get_by_label("Email address").fill("not an email")
     page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert page.title().startswith("Error: ")
+    expect(summary).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.get_by_label("Email address").input_value() == "not an email"
     # GOV.UK Frontend moves focus to the summary so screen readers announce it.
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    expect(summary).to_be_focused()
     assert axe_violations(page) == []
     screenshot(page, "sign-in-errors")
 
@@ -101,7 +104,7 @@ def test_each_role_signs_in_navigates_and_signs_out(page, demo, demo_user):
     assert failures == {}
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     page.goto("/dashboard")
     assert "/sign-in" in page.url
     assert page.problems.items == []
@@ -124,6 +127,25 @@ def test_token_is_created_and_revoked_in_the_browser(page, demo):
     screenshot(page, "token-created")
     page.get_by_role("link", name="Back to your account").click()
     page.get_by_role("button", name="Revoke My report").click()
-    assert page.get_by_text("has been revoked").is_visible()
+    expect(page.get_by_text("has been revoked")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "token-revoked")
+
+
+def test_administrator_gives_a_sign_in_in_the_browser(page, demo):
+    sign_in(page, "admin@example.org")
+    page.goto("/users")
+    page.get_by_role("link", name="Give someone a sign-in").click()
+    page.get_by_label("Full name").fill("Jordan Ellis")
+    page.get_by_label("Email address").fill("jordan.ellis@example.org")
+    page.get_by_label("Role").select_option(label="Partnership coordinator")
+    page.get_by_role("button", name="Give sign-in").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "admin-user-new-errors")
+    page.get_by_label("Operational partnership").select_option(label="Peterborough")
+    page.get_by_role("button", name="Give sign-in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jordan Ellis")
+    expect(page.get_by_text("Partnership coordinator, Peterborough partnership")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "admin-user-detail")
