@@ -62,6 +62,12 @@ def session_sign_out(*, request) -> None:
 
 
 @transaction.atomic
+def password_reset_recorded(*, user: User) -> None:
+    """A new password was set through an emailed link (Django's view saved it)."""
+    audit_record(actor=user, action="account.password_reset", obj=user)
+
+
+@transaction.atomic
 def user_create(*, actor, email: str, full_name: str, password: str | None = None) -> User:
     """Create a sign-in. Without a password the person sets one through password reset."""
     user = User.objects.create_user(email=email, password=password, full_name=full_name)
@@ -183,7 +189,7 @@ def user_invite(
         raise ValidationFailed(message, field_errors={"email": [message]})
     _check_membership(role, organisation, partnership, governance_level)
     user = user_create(actor=actor, email=email, full_name=full_name.strip())
-    membership_add(
+    membership_give(
         actor=actor,
         user=user,
         role=role,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -10,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from petal.access.policy import permissions_of, roles_of
+from petal.access.policy import can, permissions_of, roles_of
 from petal.accounts import forms, selectors, services
-from petal.core.errors import NotFound
+from petal.core.errors import Forbidden, NotFound, ValidationFailed
 
 
 def _safe_next(request) -> str:
@@ -116,8 +117,6 @@ def users(request):
     page = Paginator(selectors.users_visible_to(request.user, search=q), 50).get_page(
         request.GET.get("page")
     )
-    from petal.access.policy import can
-
     return render(
         request,
         "accounts/users.html",
@@ -135,8 +134,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         # Links in emails use the configured address, never the Host header of the request.
-        from django.conf import settings
-
         return {"base_url": settings.PETAL_BASE_URL}
 
 
@@ -150,10 +147,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form):
-        from petal.audit.services import audit_record
-
         response = super().form_valid(form)
-        audit_record(actor=form.user, action="account.password_reset", obj=form.user)
+        services.password_reset_recorded(user=form.user)
         return response
 
 
@@ -168,6 +163,12 @@ def _user_or_404(request, user_id):
         raise Http404 from exc
 
 
+def _role_fields(data) -> dict:
+    return {
+        name: data[name] for name in ("role", "organisation", "partnership", "governance_level")
+    }
+
+
 def _apply_field_errors(form, error):
     for field, messages_ in error.field_errors.items():
         for message in messages_:
@@ -178,8 +179,6 @@ def _apply_field_errors(form, error):
 
 @require_http_methods(["GET", "POST"])
 def user_new(request):
-    from petal.core.errors import ValidationFailed
-
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,10 +187,7 @@ def user_new(request):
                 actor=request.user,
                 email=data["email"],
                 full_name=data["full_name"],
-                role=data["role"],
-                organisation=data["organisation"],
-                partnership=data["partnership"],
-                governance_level=data["governance_level"],
+                **_role_fields(data),
             )
         except ValidationFailed as error:
             _apply_field_errors(form, error)
@@ -204,8 +200,6 @@ def user_new(request):
 
 
 def user_detail(request, user_id: int):
-    from petal.access.policy import can
-
     user = _user_or_404(request, user_id)
     return render(
         request,
@@ -220,21 +214,12 @@ def user_detail(request, user_id: int):
 
 @require_http_methods(["GET", "POST"])
 def user_role_new(request, user_id: int):
-    from petal.core.errors import ValidationFailed
-
     user = _user_or_404(request, user_id)
     form = forms.RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.membership_give(
-                actor=request.user,
-                user=user,
-                role=data["role"],
-                organisation=data["organisation"],
-                partnership=data["partnership"],
-                governance_level=data["governance_level"],
-            )
+            services.membership_give(actor=request.user, user=user, **_role_fields(data))
         except ValidationFailed as error:
             _apply_field_errors(form, error)
         else:
@@ -258,8 +243,6 @@ def user_role_end(request, user_id: int, membership_id: int):
 
 @require_POST
 def user_active(request, user_id: int):
-    from petal.core.errors import Forbidden
-
     user = _user_or_404(request, user_id)
     active = request.POST.get("active") == "true"
     try:
