@@ -71,6 +71,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:password-reset-confirm": ("/password-reset/MQ/not-a-token", allow(EVERYONE)),
     "accounts:password-reset-complete": ("/password-reset/complete", allow(EVERYONE)),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
+    "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.
     "api:openapi-json": ("/api/v1/openapi.json", allow(EVERYONE)),
     "api:openapi-view": ("/api/v1/docs", allow(EVERYONE)),

@@ -10,18 +10,21 @@ from petal.audit.chain import GENESIS_HASH, event_hash, fields_of
 from petal.audit.models import AuditEvent
 
 
-def audit_events_visible_to(actor, *, action: str = "") -> QuerySet[AuditEvent]:
+def audit_events_visible_to(actor, *, action: str = "", who: str = "") -> QuerySet[AuditEvent]:
     """The trail as the reader may see it; looking at it is itself recorded (who watched)."""
     from petal.access.policy import can
     from petal.audit.services import audit_record
 
     if not can(actor, "audit.view"):
         return AuditEvent.objects.none()
-    audit_record(
-        actor=actor, action="audit.trail_viewed", data={"action": action} if action else None
-    )
+    filters = {k: v for k, v in (("action", action), ("who", who)) if v}
+    audit_record(actor=actor, action="audit.trail_viewed", data=filters or None)
     events = AuditEvent.objects.order_by("-sequence")
-    return events.filter(action=action) if action else events
+    if action:
+        events = events.filter(action=action)
+    if who:
+        events = events.filter(actor_label__icontains=who)
+    return events
 
 
 @dataclass

@@ -7,4 +7,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", requires("audit.view")(views.event_list), name="events"),
+    path("verify", requires("audit.view")(views.verify), name="verify"),
 ]

@@ -152,3 +152,29 @@ def test_viewing_the_trail_is_itself_recorded(client, make_user):
     event = AuditEvent.objects.get(action="audit.trail_viewed")
     assert event.actor_id == dpo.pk
     assert event.data == {"action": "account.signed_in"}
+
+
+def test_verify_page_reports_an_intact_and_a_broken_chain(client, make_user):
+    from petal.access.roles import Role
+
+    client.force_login(make_user(Role.DATA_PROTECTION_LEAD))
+    events = _write(3)
+    assert "The audit trail is intact" in client.get("/audit/verify").content.decode()
+    _without_triggers()
+    AuditEvent.objects.filter(pk=events[1].pk).update(reason="edited")
+    html = client.get("/audit/verify").content.decode()
+    assert "The audit trail has been tampered with" in html
+    assert f"event {events[1].sequence}" in html
+
+
+def test_trail_can_be_filtered_by_who(client, make_user):
+    from petal.access.roles import Role
+
+    dpo = make_user(Role.DATA_PROTECTION_LEAD)
+    other = make_user(Role.TRUSTED_PERSON)
+    audit_record(actor=other, action="test.by_other")
+    client.force_login(dpo)
+    html = client.get(f"/audit/?who={other.email[:8]}").content.decode()
+    assert "test.by_other" in html
+    html = client.get("/audit/?who=nobody-matches").content.decode()
+    assert "test.by_other" not in html
