@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "petal.reference",
     "petal.accounts",
     "petal.site",
+    "petal.people",
 ]
 
 MIDDLEWARE = [

@@ -70,6 +70,26 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:password-reset-sent": ("/password-reset/sent", allow(EVERYONE)),
     "accounts:password-reset-confirm": ("/password-reset/MQ/not-a-token", allow(EVERYONE)),
     "accounts:password-reset-complete": ("/password-reset/complete", allow(EVERYONE)),
+    "people:caseload": ("/people/", allow({R.TRUSTED_PERSON})),
+    "people:new": ("/people/new", allow({R.TRUSTED_PERSON})),
+    "people:new-step": ("/people/new/contact", allow({R.TRUSTED_PERSON})),
+    # With nothing typed yet, checking answers sends you back to the first question.
+    "people:new-check": ("/people/new/check", allow({R.TRUSTED_PERSON}, ok_status=302)),
+    # Someone else's person: as if it did not exist, even for a trusted person.
+    "people:person": ("/people/{person}", allow({R.TRUSTED_PERSON}, ok_status=404)),
+    "people:edit": ("/people/{person}/edit/story", allow({R.TRUSTED_PERSON}, ok_status=404)),
+    "people:episode-new": (
+        "/people/{person}/episodes/new",
+        allow({R.TRUSTED_PERSON}, ok_status=404),
+    ),
+    "people:episode-end": (
+        "/people/{person}/episodes/{episode}/end",
+        allow({R.TRUSTED_PERSON}, ok_status=404),
+    ),
+    "people:contact-new": (
+        "/people/{person}/contacts/new",
+        allow({R.TRUSTED_PERSON}, ok_status=404),
+    ),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.
@@ -121,8 +141,16 @@ def principal_client(client, make_user):
 @pytest.mark.django_db
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_pages_answer_each_principal_as_expected(principal, principal_client, make_user):
+    from petal.people.tests.factories import EpisodeFactory, person_of
+
     other = make_user(Role.TRUSTED_PERSON)
-    ids = {"other": other.pk, "other_membership": other.memberships.get().pk}
+    person = person_of(other)
+    ids = {
+        "other": other.pk,
+        "other_membership": other.memberships.get().pk,
+        "person": person.pk,
+        "episode": EpisodeFactory(person=person).pk,
+    }
     c = principal_client(principal)
     wrong = {}
     for name, (template, expected) in PAGES.items():

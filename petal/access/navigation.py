@@ -19,6 +19,7 @@ class NavItem:
 # (label, url name, permission or None for anyone signed in)
 SIGNED_IN_NAV = [
     ("Home", "accounts:home", "account.use"),
+    ("My people", "people:caseload", "people.use"),
     ("Organisations", "accounts:organisations", "organisations.view"),
     ("People with sign-ins", "accounts:users", "users.view"),
     ("Public pages", "site:page-list", "site.edit_pages"),

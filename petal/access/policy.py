@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, frozenset] = {
     "users.view": frozenset({R.ADMINISTRATOR, R.DATA_PROTECTION_LEAD, R.PROGRAMME_TEAM}),
     # Giving people sign-ins and roles, and disabling sign-ins.
     "users.manage": frozenset({R.ADMINISTRATOR}),
+    # Supporting people as their trusted person: the caseload, adding people, their records.
+    # Which people's records a reader sees is decided per person in petal.access.people.
+    "people.use": frozenset({R.TRUSTED_PERSON}),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

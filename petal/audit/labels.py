@@ -14,6 +14,14 @@ ACTIONS = {
     "account.token_created": "API token created",
     "account.token_revoked": "API token revoked",
     "site.page_updated": "Public page changed",
+    "people.listed": "List of people viewed",
+    "people.duplicates_shown": "Possible duplicates shown",
+    "person.read": "Person's record read",
+    "person.created": "Person added",
+    "person.updated": "Person's record changed",
+    "person.episode_added": "Area added to a person's timeline",
+    "person.episode_ended": "Area on a person's timeline ended",
+    "person.contact_recorded": "Contact recorded",
     "audit.trail_viewed": "Audit trail viewed",
     "account.users_listed": "List of sign-ins viewed",
 }
@@ -22,6 +30,7 @@ OBJECT_TYPES = {
     "accounts.user": "Sign-in",
     "accounts.personalaccesstoken": "API token",
     "site.page": "Public page",
+    "people.person": "Person",
 }
 
 

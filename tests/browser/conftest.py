@@ -86,9 +86,18 @@ def strict_page(browser, live_server):
 
 @pytest.fixture
 def demo(transactional_db):
+    """The demo sign-ins (the demo people are left out: most tests do not need them)."""
     from petal.accounts.demo import load_demo
 
     return load_demo(password=DEMO_PASSWORD)
+
+
+@pytest.fixture
+def demo_people(demo):
+    from petal.people.demo import load_people
+
+    load_people()
+    return demo
 
 
 def axe_violations(page) -> list[str]:

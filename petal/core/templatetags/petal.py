@@ -64,3 +64,153 @@ def govuk_field(field, label_class: str = "", width: str = "", hint: str = ""):
         error_html,
         mark_safe(widget_html),  # noqa: S308 - Django rendered and escaped the widget.
     )
+
+
+@register.simple_tag
+def govuk_date(field, hint: str = "", legend_class: str = "govuk-fieldset__legend--s"):
+    """A GOV.UK date input (fieldset, legend, hint, errors, three boxes) for a GovukDateField."""
+    errors = list(field.errors)
+    name = field.html_name
+    hint_text = hint or field.help_text
+    described = []
+    if hint_text:
+        described.append(f"{name}-hint")
+    if errors:
+        described.append(f"{name}-error")
+    widget_html = field.as_widget(attrs={"id": f"id_{name}", "has_error": bool(errors)})
+    hint_html = (
+        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', name, hint_text)
+        if hint_text
+        else ""
+    )
+    error_html = format_html_join(
+        "",
+        '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+        "Error:</span> {}</p>",
+        ((name, e) for e in errors),
+    )
+    return format_html(
+        '<div class="govuk-form-group{}"><fieldset class="govuk-fieldset" role="group"{}>'
+        '<legend class="govuk-fieldset__legend {}">{}</legend>{}{}{}</fieldset></div>',
+        " govuk-form-group--error" if errors else "",
+        format_html(' aria-describedby="{}"', " ".join(described)) if described else "",
+        legend_class,
+        field.label,
+        hint_html,
+        error_html,
+        mark_safe(widget_html),  # noqa: S308 - rendered by Django's template engine.
+    )
+
+
+def _errors_and_hint(field, name, hint_text):
+    errors = list(field.errors)
+    hint_html = (
+        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', name, hint_text)
+        if hint_text
+        else ""
+    )
+    error_html = format_html_join(
+        "",
+        '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
+        "Error:</span> {}</p>",
+        ((name, e) for e in errors),
+    )
+    described = " ".join(
+        part
+        for part, present in ((f"{name}-hint", hint_text), (f"{name}-error", errors))
+        if present
+    )
+    return errors, hint_html, error_html, described
+
+
+@register.simple_tag
+def govuk_radios(
+    field, hint: str = "", small: bool = False, legend_class: str = "govuk-fieldset__legend--s"
+):
+    """GOV.UK radios for a ChoiceField or ModelChoiceField."""
+    name = field.html_name
+    errors, hint_html, error_html, described = _errors_and_hint(
+        field, name, hint or field.help_text
+    )
+    value = field.value()
+    items = []
+    for index, (choice_value, choice_label) in enumerate(field.field.choices):
+        if choice_value == "" or choice_value is None:
+            continue
+        item_id = f"id_{name}" if index == 0 else f"id_{name}_{index}"
+        checked = str(choice_value) == str(value) if value not in (None, "") else False
+        items.append(
+            format_html(
+                '<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" '
+                'name="{}" type="radio" value="{}"{}><label class="govuk-label '
+                'govuk-radios__label" for="{}">{}</label></div>',
+                item_id,
+                name,
+                choice_value,
+                mark_safe(" checked") if checked else "",
+                item_id,
+                choice_label,
+            )
+        )
+    return format_html(
+        '<div class="govuk-form-group{}"><fieldset class="govuk-fieldset"{}>'
+        '<legend class="govuk-fieldset__legend {}">{}</legend>{}{}'
+        '<div class="govuk-radios{}" data-module="govuk-radios">{}</div></fieldset></div>',
+        " govuk-form-group--error" if errors else "",
+        format_html(' aria-describedby="{}"', described) if described else "",
+        legend_class,
+        field.label,
+        hint_html,
+        error_html,
+        " govuk-radios--small" if small else "",
+        mark_safe("".join(items)),  # noqa: S308 - each item built with format_html.
+    )
+
+
+@register.simple_tag
+def govuk_checkbox(field, hint: str = ""):
+    """A single GOV.UK checkbox for a BooleanField."""
+    name = field.html_name
+    errors, hint_html, error_html, described = _errors_and_hint(
+        field, name, hint or field.help_text
+    )
+    return format_html(
+        '<div class="govuk-form-group{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small" '
+        'data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">'
+        '<input class="govuk-checkboxes__input" id="id_{}" name="{}" type="checkbox" value="on"{}{}>'
+        '<label class="govuk-label govuk-checkboxes__label" for="id_{}">{}</label></div></div></div>',
+        " govuk-form-group--error" if errors else "",
+        hint_html,
+        error_html,
+        name,
+        name,
+        mark_safe(" checked") if field.value() else "",
+        format_html(' aria-describedby="{}"', described) if described else "",
+        name,
+        field.label,
+    )
+
+
+@register.filter
+def error_anchor(field) -> str:
+    """Where the error summary should send focus: the field's first input."""
+    from petal.core.forms import DateInputWidget
+
+    if isinstance(field.field.widget, DateInputWidget):
+        return f"id_{field.html_name}_0"
+    return field.id_for_label or f"id_{field.html_name}"
+
+
+@register.simple_tag
+def govuk_any(field):
+    """Render any field with the right GOV.UK component for its widget."""
+    from petal.core.forms import DateInputWidget
+
+    widget = field.field.widget
+    if isinstance(widget, DateInputWidget):
+        return govuk_date(field)
+    if isinstance(widget, forms.RadioSelect):
+        return govuk_radios(field)
+    if isinstance(widget, forms.CheckboxInput):
+        return govuk_checkbox(field)
+    return govuk_field(field)

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from petal.accounts.demo import DEFAULT_PASSWORD, load_demo
+from petal.people.demo import load_people
 
 
 class Command(BaseCommand):
@@ -12,8 +14,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password, **options):
-        users = load_demo(password=password)
-        self.stdout.write("Demo data loaded. Sign in at /sign-in with any of these:")
+        with transaction.atomic():
+            users = load_demo(password=password)
+            people = load_people()
+        self.stdout.write(f"Demo data loaded ({people} fictional people).")
+        self.stdout.write("Sign in at /sign-in with any of these:")
         width = max(len(u.email) for u in users)
         for u in users:
             self.stdout.write(f"  {u.email.ljust(width)}  {u.what}")

@@ -1,0 +1,207 @@
+"""Every read of a person's information: filtered by the access policy in the query, and
+recorded in the audit trail with the categories read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from petal.access.categories import Category
+from petal.access.people import (
+    can_change_person,
+    current_relationships,
+    person_visibility,
+    readable_categories,
+)
+from petal.audit.services import audit_record
+from petal.core.errors import NotFound
+from petal.people.disadvantage import with_areas_on
+from petal.people.models import Alias, ContactRecord, NeedEpisode, Person, TrustedRelationship
+
+LIST_CATEGORIES = (Category.IDENTITY, Category.NEEDS, Category.INVOLVEMENT)
+SORTS = {
+    "name": ("full_name", "id"),
+    "-name": ("-full_name", "-id"),
+    "last-contact": ("last_contact_on", "full_name", "id"),
+    "-last-contact": ("-last_contact_on", "full_name", "id"),
+    "next-contact": ("next_contact_on", "full_name", "id"),
+}
+_DATE = re.compile(r"^\s*(\d{1,2})[/ .-](\d{1,2})[/ .-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def people_visible_to(actor) -> QuerySet[Person]:
+    """Everyone whose record the actor may open (no audit: callers that show data do that)."""
+    return Person.objects.filter(person_visibility(actor))
+
+
+def parse_search_date(text: str) -> dt.date | None:
+    """A date of birth typed as 1/2/1980, 01-02-1980 or 1980-02-01, else None."""
+    match = _DATE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        match = _ISO.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def search_filter(text: str) -> Q:
+    """Name, preferred name or alias containing the words, or a date of birth."""
+    text = text.strip()
+    if not text:
+        return Q()
+    day = parse_search_date(text)
+    if day is not None:
+        return Q(date_of_birth=day)
+    q = Q()
+    for word in text.lower().split()[:5]:
+        q &= Q(search_names__contains=word)
+    return q
+
+
+def caseload_queryset(actor, *, search: str = "", sort: str = "name") -> QuerySet[Person]:
+    """The people the actor may see, with current areas, last contact and the actor's next
+    planned contact, in a fixed number of queries whatever the number of rows."""
+    today = timezone.localdate()
+    mine = current_relationships(actor, on=today).filter(person=OuterRef("pk"))
+    qs = (
+        people_visible_to(actor)
+        .filter(search_filter(search))
+        .annotate(
+            last_contact_on=Max("contacts__happened_on"),
+            next_contact_on=Subquery(mine.values("next_contact_on")[:1]),
+        )
+    )
+    qs = with_areas_on(qs, today)
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def caseload_page(actor, *, search: str = "", sort: str = "name", page: str | int = 1) -> Page:
+    """One page of the caseload; records one audit event naming the people shown."""
+    paginator = Paginator(caseload_queryset(actor, search=search, sort=sort), 25)
+    result = paginator.get_page(page)
+    audit_record(
+        actor=actor,
+        action="people.listed",
+        categories=LIST_CATEGORIES,
+        data={
+            "people": [p.pk for p in result.object_list],
+            **({"search": search} if search else {}),
+        },
+    )
+    return result
+
+
+@dataclass
+class PersonView:
+    """A person's record as one reader may see it: only the categories they may read."""
+
+    person: Person
+    categories: frozenset[Category]
+    can_change: bool
+
+    def can(self, category: str) -> bool:
+        return Category(category) in self.categories
+
+
+def person_base_queryset() -> QuerySet[Person]:
+    return Person.objects.select_related("district", "story").prefetch_related(
+        Prefetch("aliases", queryset=Alias.objects.order_by("name")),
+        Prefetch(
+            "episodes",
+            queryset=NeedEpisode.objects.select_related("area").order_by("starts_on", "id"),
+        ),
+        Prefetch(
+            "relationships",
+            queryset=TrustedRelationship.objects.select_related(
+                "trusted_person", "organisation"
+            ).order_by("-is_lead", "starts_on"),
+        ),
+        Prefetch("contacts", queryset=ContactRecord.objects.order_by("-happened_on", "-id")),
+    )
+
+
+def person_get_for(
+    actor, person_id: int, *, categories: tuple[str, ...] | None = None, purpose: str = "viewed"
+) -> PersonView:
+    """Fetch and authorise in one step: a person the actor may not see is answered exactly as
+    one that does not exist. Records which categories were read."""
+    person = person_base_queryset().filter(person_visibility(actor), pk=person_id).first()
+    if person is None:
+        raise NotFound("No such person")
+    allowed = readable_categories(actor, person)
+    read = allowed if categories is None else allowed & {Category(c) for c in categories}
+    audit_record(
+        actor=actor,
+        action="person.read",
+        obj=person,
+        categories=[str(c) for c in read],
+        data={"purpose": purpose},
+    )
+    return PersonView(
+        person=person, categories=frozenset(read), can_change=can_change_person(actor, person)
+    )
+
+
+def person_versions(view: PersonView):
+    """Earlier versions of the categories the reader may see."""
+    return (
+        view.person.versions.filter(category__in=[str(c) for c in view.categories])
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+    )
+
+
+@dataclass
+class PossibleDuplicate:
+    visible: list[Person]
+    hidden_count: int
+
+
+def normalise_name(name: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", name.lower()).split())
+
+
+def possible_duplicates(
+    actor, *, full_name: str, date_of_birth: dt.date | None, aliases: list[str] = ()
+) -> PossibleDuplicate:
+    """Records across the whole system that may be this person: same date of birth with a
+    shared name part, or the same full name or alias. Those the actor may not see are only
+    counted — never named or described."""
+    names = {normalise_name(n) for n in [full_name, *aliases] if n.strip()}
+    parts = {part for name in names for part in name.split() if len(part) >= 3}
+    q = Q()
+    for name in names:
+        q |= Q(search_names__contains=f"|{name}|")
+    if date_of_birth is not None and parts:
+        same_dob = Q(date_of_birth=date_of_birth)
+        part_q = Q()
+        for part in parts:
+            part_q |= Q(search_names__contains=part)
+        q |= same_dob & part_q
+    if not q:
+        return PossibleDuplicate([], 0)
+    candidates = Person.objects.filter(q)
+    visible = list(candidates.filter(person_visibility(actor)).order_by("full_name")[:5])
+    hidden = (
+        candidates.exclude(pk__in=[p.pk for p in visible]).exclude(person_visibility(actor)).count()
+    )
+    if visible:
+        audit_record(
+            actor=actor,
+            action="people.duplicates_shown",
+            categories=[Category.IDENTITY],
+            data={"people": [p.pk for p in visible]},
+        )
+    return PossibleDuplicate(visible, hidden)

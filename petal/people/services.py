@@ -1,0 +1,293 @@
+"""Every write to a person's record: one transaction each, with its audit event and, for
+edits, a version that says who changed what and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from petal.access.categories import Category
+from petal.access.people import can_change_person
+from petal.audit.services import audit_record
+from petal.core.errors import NotFound, PetalError, ValidationFailed
+from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
+from petal.people.models import (
+    Alias,
+    ContactRecord,
+    NeedEpisode,
+    Person,
+    RecordVersion,
+    RelationshipKind,
+    Story,
+    TrustedRelationship,
+)
+from petal.people.selectors import normalise_name
+
+
+class EditConflict(PetalError):
+    """Someone else saved the record since this edit began."""
+
+    status = 409
+
+
+def _search_names(person: Person, aliases: list[str]) -> str:
+    names = [person.full_name, person.preferred_name, *aliases]
+    return "|" + "|".join(normalise_name(n) for n in names if n and n.strip()) + "|"
+
+
+def _programme_area():
+    from petal.reference.models import ProgrammeArea
+
+    return ProgrammeArea.objects.get(slug="cambridgeshire-peterborough")
+
+
+def _require_change(actor, person: Person) -> None:
+    # The caller fetched the person through a selector, so the actor can see them; changing
+    # is a separate question. Not allowed → not found, so nothing leaks either way.
+    if not can_change_person(actor, person):
+        raise NotFound("No such person")
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    full_name: str,
+    preferred_name: str = "",
+    pronouns: str = "",
+    date_of_birth: dt.date | None = None,
+    aliases: list[str] = (),
+    district=None,
+    address: str = "",
+    no_fixed_abode: bool = False,
+    phone: str = "",
+    safe_contact: str = "",
+    communication_needs: str = "",
+    languages: str = "",
+    relationship_kind: str = RelationshipKind.PROFESSIONAL,
+    organisation=None,
+    starts_on: dt.date | None = None,
+) -> Person:
+    """Record a person the actor supports. The actor becomes their lead trusted person."""
+    full_name = full_name.strip()
+    if not full_name:
+        raise ValidationFailed("Enter their name", field_errors={"full_name": ["Enter their name"]})
+    person = Person(
+        programme_area=_programme_area(),
+        full_name=full_name,
+        preferred_name=preferred_name.strip(),
+        pronouns=pronouns.strip(),
+        date_of_birth=date_of_birth,
+        district=district,
+        address="" if no_fixed_abode else address.strip(),
+        no_fixed_abode=no_fixed_abode,
+        phone=phone.strip(),
+        safe_contact=safe_contact.strip(),
+        communication_needs=communication_needs.strip(),
+        languages=languages.strip(),
+        created_by=actor,
+    )
+    clean_aliases = [a.strip() for a in aliases if a and a.strip()]
+    person.search_names = _search_names(person, clean_aliases)
+    person.save()
+    Alias.objects.bulk_create([Alias(person=person, name=a) for a in clean_aliases])
+    Story.objects.create(person=person)
+    TrustedRelationship.objects.create(
+        programme_area=person.programme_area,
+        person=person,
+        trusted_person=actor,
+        kind=RelationshipKind(relationship_kind),
+        organisation=organisation,
+        starts_on=starts_on or timezone.localdate(),
+        is_lead=True,
+    )
+    audit_record(
+        actor=actor,
+        action="person.created",
+        obj=person,
+        categories=[Category.IDENTITY, Category.CONTACT, Category.INVOLVEMENT],
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor, person: Person, category: str, values: dict, expected_version: int
+) -> Person:
+    """Change one category of the record, if nobody else saved it since the editor opened it.
+
+    The second of two overlapping saves is refused (EditConflict) and changes nothing, so the
+    first is never silently overwritten; the page shows the second editor what they typed.
+    """
+    _require_change(actor, person)
+    category = Category(category)
+    if category == Category.STORY:
+        allowed = set(STORY_FIELDS)
+    else:
+        allowed = set(PERSON_FIELDS.get(category, ()))
+    unknown = set(values) - allowed - {"aliases"}
+    if unknown:
+        raise ValidationFailed(f"Not part of {category.label}: {', '.join(sorted(unknown))}")
+    bumped = Person.objects.filter(pk=person.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not bumped:
+        raise EditConflict(
+            "Someone else saved changes to this record while you were editing it. "
+            "Your changes have not been saved: they are shown below so you can copy them."
+        )
+    fresh = Person.objects.select_for_update().get(pk=person.pk)
+    if category == Category.STORY:
+        target, _ = Story.objects.get_or_create(person=fresh)
+    else:
+        target = fresh
+    changes = {}
+    for name in sorted(set(values) & allowed):
+        before, after = getattr(target, name), values[name]
+        if isinstance(after, str):
+            after = after.strip() if name not in STORY_FIELDS else after
+        if _plain(before) != _plain(after):
+            changes[name] = [_plain(before), _plain(after)]
+            setattr(target, name, after)
+    if "aliases" in values and category == Category.IDENTITY:
+        old = list(fresh.aliases.values_list("name", flat=True))
+        new = [a.strip() for a in values["aliases"] if a.strip()]
+        if sorted(old) != sorted(new):
+            changes["aliases"] = [sorted(old), sorted(new)]
+            fresh.aliases.all().delete()
+            Alias.objects.bulk_create([Alias(person=fresh, name=a) for a in new])
+    if fresh.no_fixed_abode and fresh.address:
+        changes.setdefault("address", [fresh.address, ""])
+        fresh.address = ""
+    target.save()
+    aliases = list(fresh.aliases.values_list("name", flat=True))
+    fresh.search_names = _search_names(fresh, aliases)
+    fresh.save(update_fields=["search_names"])
+    if changes:
+        RecordVersion.objects.create(
+            person=fresh, category=category, changes=changes, changed_by=actor
+        )
+    audit_record(
+        actor=actor,
+        action="person.updated",
+        obj=fresh,
+        categories=[category],
+        data={"fields": sorted(changes)},
+    )
+    return fresh
+
+
+@transaction.atomic
+def episode_add(
+    *,
+    actor,
+    person: Person,
+    area,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    note: str = "",
+) -> NeedEpisode:
+    """Record a time when one of the five areas applied to the person."""
+    _require_change(actor, person)
+    if ends_on is not None and ends_on < starts_on:
+        message = "The end date must be the same as or after the start date"
+        raise ValidationFailed(message, field_errors={"ends_on": [message]})
+    episode = NeedEpisode.objects.create(
+        programme_area=person.programme_area,
+        person=person,
+        area=area,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    RecordVersion.objects.create(
+        person=person,
+        category=Category.NEEDS,
+        changes={"episode": [None, f"{area.name} from {starts_on.isoformat()}"]},
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="person.episode_added",
+        obj=person,
+        categories=[Category.NEEDS],
+        data={"episode": episode.pk},
+    )
+    return episode
+
+
+@transaction.atomic
+def episode_end(*, actor, person: Person, episode_id: int, ends_on: dt.date) -> NeedEpisode:
+    """Close an open episode on a date."""
+    _require_change(actor, person)
+    episode = NeedEpisode.objects.filter(pk=episode_id, person=person).first()
+    if episode is None:
+        raise NotFound("No such episode")
+    if ends_on < episode.starts_on:
+        message = "The end date must be the same as or after the start date"
+        raise ValidationFailed(message, field_errors={"ends_on": [message]})
+    before = episode.ends_on
+    episode.ends_on = ends_on
+    episode.save(update_fields=["ends_on"])
+    RecordVersion.objects.create(
+        person=person,
+        category=Category.NEEDS,
+        changes={f"episode {episode.pk} ends": [_plain(before), ends_on.isoformat()]},
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="person.episode_ended",
+        obj=person,
+        categories=[Category.NEEDS],
+        data={"episode": episode.pk},
+    )
+    return episode
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor,
+    person: Person,
+    happened_on: dt.date,
+    method: str,
+    note: str = "",
+    next_contact_on: dt.date | None = None,
+) -> ContactRecord:
+    """Record a contact with the person, and when the trusted person plans the next one."""
+    _require_change(actor, person)
+    if happened_on > timezone.localdate():
+        message = "The date of the contact must be today or in the past"
+        raise ValidationFailed(message, field_errors={"happened_on": [message]})
+    contact = ContactRecord.objects.create(
+        programme_area=person.programme_area,
+        person=person,
+        happened_on=happened_on,
+        method=method,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    TrustedRelationship.objects.filter(
+        person=person, trusted_person=actor, ends_on__isnull=True
+    ).update(next_contact_on=next_contact_on)
+    audit_record(
+        actor=actor,
+        action="person.contact_recorded",
+        obj=person,
+        categories=[Category.INVOLVEMENT],
+        data={"contact": contact.pk},
+    )
+    return contact

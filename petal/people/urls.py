@@ -1,0 +1,24 @@
+from django.urls import path
+
+from petal.access.decorators import requires
+from petal.people import views
+
+app_name = "people"
+
+people = requires("people.use")
+
+urlpatterns = [
+    path("", people(views.caseload), name="caseload"),
+    path("new", people(views.person_new), name="new"),
+    path("new/check", people(views.person_new_check), name="new-check"),
+    path("new/<slug:step>", people(views.person_new), name="new-step"),
+    path("<int:person_id>", people(views.person_detail), name="person"),
+    path("<int:person_id>/edit/<slug:section>", people(views.person_edit), name="edit"),
+    path("<int:person_id>/episodes/new", people(views.episode_new), name="episode-new"),
+    path(
+        "<int:person_id>/episodes/<int:episode_id>/end",
+        people(views.episode_end),
+        name="episode-end",
+    ),
+    path("<int:person_id>/contacts/new", people(views.contact_new), name="contact-new"),
+]

@@ -1,0 +1,396 @@
+"""Pages for the people a trusted person supports. Thin: parse, call a selector or service,
+render. A person the reader may not see answers 404, exactly as one that does not exist."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from petal.access.categories import Category
+from petal.core.errors import NotFound, ValidationFailed
+from petal.people import forms, selectors, services
+from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
+from petal.people.petals import petals_for_areas, petals_for_mask, summary
+from petal.reference.selectors import areas_of_disadvantage
+
+DRAFT = "petal_person_draft"
+
+
+def _view_or_404(request, person_id, *, categories=None, purpose="viewed"):
+    try:
+        return selectors.person_get_for(
+            request.user, person_id, categories=categories, purpose=purpose
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _changeable_or_404(request, person_id, categories, purpose):
+    view = _view_or_404(request, person_id, categories=categories, purpose=purpose)
+    if not view.can_change:
+        raise Http404
+    return view
+
+
+def _apply(form, error: ValidationFailed):
+    for field, errors in error.field_errors.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+    if not error.field_errors:
+        form.add_error(None, error.message)
+
+
+# --- caseload -------------------------------------------------------------------------
+
+
+def caseload(request):
+    search = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort", "name")
+    if sort not in selectors.SORTS:
+        sort = "name"
+    page = selectors.caseload_page(
+        request.user, search=search, sort=sort, page=request.GET.get("page", 1)
+    )
+    areas = list(areas_of_disadvantage())
+    rows = []
+    for person in page.object_list:
+        petals = petals_for_mask(person.areas_mask, areas)
+        rows.append((person, petals, summary(petals)))
+    return render(
+        request,
+        "people/caseload.html",
+        {"page": page, "rows": rows, "q": search, "sort": sort, "areas": areas},
+    )
+
+
+# --- creating a person: one question at a time, then check your answers -----------------
+
+STEPS = ("identity", "contact", "relationship")
+STEP_FORMS = {
+    "identity": forms.IdentityForm,
+    "contact": forms.ContactForm,
+    "relationship": forms.RelationshipForm,
+}
+STEP_TITLES = {
+    "identity": "Who are they?",
+    "contact": "Where do they live, and how can you reach them safely?",
+    "relationship": "How do you know them?",
+}
+
+
+def _draft(request) -> dict:
+    return request.session.get(DRAFT, {})
+
+
+def _save_step(request, step, form):
+    draft = _draft(request)
+    # Keep the raw form data: it re-fills the form as typed, and the check page re-validates.
+    draft[step] = {key: form.data.getlist(key) for key in form.data if key != "csrfmiddlewaretoken"}
+    request.session[DRAFT] = draft
+
+
+def _form_from_draft(step, draft):
+    from django.http import QueryDict
+
+    data = draft.get(step)
+    if data is None:
+        return STEP_FORMS[step]()
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return STEP_FORMS[step](query)
+
+
+@require_http_methods(["GET", "POST"])
+def person_new(request, step="identity"):
+    if step not in STEPS:
+        raise Http404
+    if request.method == "GET" and step == "identity" and request.GET.get("start"):
+        request.session.pop(DRAFT, None)
+    if request.method == "POST":
+        form = STEP_FORMS[step](request.POST)
+        if form.is_valid():
+            _save_step(request, step, form)
+            if request.GET.get("change"):
+                return redirect("people:new-check")
+            following = STEPS.index(step) + 1
+            if following < len(STEPS):
+                return redirect("people:new-step", step=STEPS[following])
+            return redirect("people:new-check")
+    else:
+        form = _form_from_draft(step, _draft(request))
+        if _draft(request).get(step) is None:
+            form = STEP_FORMS[step]()
+    number = STEPS.index(step) + 1
+    back = (
+        reverse("people:caseload")
+        if number == 1
+        else reverse("people:new-step", kwargs={"step": STEPS[number - 2]})
+    )
+    return render(
+        request,
+        f"people/new_{step}.html",
+        {
+            "form": form,
+            "title": STEP_TITLES[step],
+            "number": number,
+            "of": len(STEPS),
+            "back": back,
+        },
+    )
+
+
+def _valid_draft(request):
+    draft = _draft(request)
+    cleaned = {}
+    for step in STEPS:
+        form = _form_from_draft(step, draft)
+        if draft.get(step) is None or not form.is_valid():
+            return None, step
+        cleaned[step] = form.cleaned_data
+    return cleaned, None
+
+
+@require_http_methods(["GET", "POST"])
+def person_new_check(request):
+    cleaned, missing = _valid_draft(request)
+    if cleaned is None:
+        return redirect("people:new-step", step=missing)
+    identity, contact, relationship = (cleaned[s] for s in STEPS)
+    if request.method == "POST":
+        person = services.person_create(
+            actor=request.user,
+            full_name=identity["full_name"],
+            preferred_name=identity["preferred_name"],
+            pronouns=identity["pronouns"],
+            date_of_birth=identity["date_of_birth"],
+            aliases=identity["aliases"],
+            communication_needs=identity["communication_needs"],
+            languages=identity["languages"],
+            district=contact["district"],
+            address=contact["address"],
+            no_fixed_abode=contact["no_fixed_abode"],
+            phone=contact["phone"],
+            safe_contact=contact["safe_contact"],
+            relationship_kind=relationship["relationship_kind"],
+            organisation=relationship["organisation"],
+        )
+        request.session.pop(DRAFT, None)
+        messages.success(request, f"{person.full_name} has been added to your people.")
+        return redirect("people:person", person_id=person.pk)
+    duplicates = selectors.possible_duplicates(
+        request.user,
+        full_name=identity["full_name"],
+        date_of_birth=identity["date_of_birth"],
+        aliases=identity["aliases"],
+    )
+    return render(
+        request,
+        "people/new_check.html",
+        {
+            "identity": identity,
+            "contact": contact,
+            "relationship": relationship,
+            "duplicates": duplicates,
+            "kind_label": dict(forms.RelationshipForm.base_fields["relationship_kind"].choices)[
+                relationship["relationship_kind"]
+            ],
+        },
+    )
+
+
+# --- one person ---------------------------------------------------------------------------
+
+
+def person_detail(request, person_id: int):
+    view = _view_or_404(request, person_id)
+    person = view.person
+    areas = list(areas_of_disadvantage())
+    today = timezone.localdate()
+    current = {
+        e.area_id
+        for e in person.episodes.all()
+        if e.starts_on <= today and (e.ends_on is None or e.ends_on >= today)
+    }
+    petals = petals_for_areas(current, areas)
+    return render(
+        request,
+        "people/person.html",
+        {
+            "view": view,
+            "person": person,
+            "petals": petals,
+            "summary": summary(petals),
+            "current_count": len(current),
+            "meets_rule": len(current) >= 3,
+            "story": _story_of(person),
+            "story_written": any(getattr(_story_of(person), name, "") for name in STORY_FIELDS),
+            "versions": selectors.person_versions(view)[:20],
+        },
+    )
+
+
+def _story_of(person):
+    from petal.people.models import Story
+
+    try:
+        return person.story
+    except Story.DoesNotExist:
+        return None
+
+
+EDITABLE = {
+    "identity": (Category.IDENTITY, forms.IdentityForm, "Who they are"),
+    "contact": (Category.CONTACT, forms.ContactForm, "Where they live and how to reach them"),
+    "story": (Category.STORY, forms.StoryForm, "Their story, in their own words"),
+    "risk": (
+        Category.RISK,
+        forms.notes_form("Safety and risk notes", "risk_notes"),
+        "Safety and risk",
+    ),
+    "health": (Category.HEALTH, forms.notes_form("Health notes", "health_notes"), "Health"),
+    "justice": (Category.JUSTICE, forms.notes_form("Justice notes", "justice_notes"), "Justice"),
+}
+
+
+def _initial(person, category):
+    if category == Category.STORY:
+        story = _story_of(person)
+        return {name: getattr(story, name, "") for name in STORY_FIELDS}
+    initial = {name: getattr(person, name) for name in PERSON_FIELDS[category]}
+    if category == Category.IDENTITY:
+        initial["aliases"] = "\n".join(a.name for a in person.aliases.all())
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, person_id: int, section: str):
+    if section not in EDITABLE:
+        raise Http404
+    category, form_class, title = EDITABLE[section]
+    view = _changeable_or_404(request, person_id, [category], purpose=f"edit {section}")
+    person = view.person
+    conflict = False
+    if request.method == "POST":
+        form = form_class(request.POST)
+        try:
+            expected = int(request.POST.get("version", ""))
+        except ValueError:
+            expected = -1
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            try:
+                services.person_update(
+                    actor=request.user,
+                    person=person,
+                    category=category,
+                    values=values,
+                    expected_version=expected,
+                )
+            except services.EditConflict as error:
+                form.add_error(None, error.message)
+                conflict = True
+            except ValidationFailed as error:
+                _apply(form, error)
+            else:
+                messages.success(request, f"{title} saved.")
+                return redirect("people:person", person_id=person.pk)
+        version = expected
+    else:
+        form = form_class(initial=_initial(person, category))
+        version = person.version
+    return render(
+        request,
+        "people/edit.html",
+        {
+            "person": person,
+            "form": form,
+            "title": title,
+            "section": section,
+            "version": version,
+            "conflict": conflict,
+            "current": _initial(_fresh(person), category) if conflict else None,
+        },
+    )
+
+
+def _fresh(person):
+    """The record as saved now, to show beside what the second editor typed."""
+    return selectors.person_base_queryset().get(pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def episode_new(request, person_id: int):
+    view = _changeable_or_404(request, person_id, [Category.NEEDS], purpose="add episode")
+    form = forms.EpisodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.episode_add(
+                actor=request.user,
+                person=view.person,
+                area=data["area"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                note=data["note"],
+            )
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{data['area'].name} added to the timeline.")
+            return redirect("people:person", person_id=view.person.pk)
+    return render(request, "people/episode_new.html", {"person": view.person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def episode_end(request, person_id: int, episode_id: int):
+    view = _changeable_or_404(request, person_id, [Category.NEEDS], purpose="end episode")
+    episode = next((e for e in view.person.episodes.all() if e.pk == episode_id), None)
+    if episode is None or episode.ends_on is not None:
+        raise Http404
+    form = forms.EpisodeEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_end(
+                actor=request.user,
+                person=view.person,
+                episode_id=episode.pk,
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{episode.area.name} has an end date.")
+            return redirect("people:person", person_id=view.person.pk)
+    return render(
+        request,
+        "people/episode_end.html",
+        {"person": view.person, "episode": episode, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_new(request, person_id: int):
+    view = _changeable_or_404(request, person_id, [Category.INVOLVEMENT], purpose="record contact")
+    form = forms.ContactRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.contact_record(
+                actor=request.user,
+                person=view.person,
+                happened_on=data["happened_on"],
+                method=data["method"],
+                note=data["note"],
+                next_contact_on=data["next_contact_on"],
+            )
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Contact recorded.")
+            return redirect("people:person", person_id=view.person.pk)
+    return render(request, "people/contact_new.html", {"person": view.person, "form": form})
