@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from petal.accounts.api import router as accounts_router
 from petal.core.errors import PetalError
+from petal.people.api import router as people_router
 
 
 class BearerToken(HttpBearer):
@@ -67,3 +68,4 @@ def unauthorised(request, exc):
 
 
 api.add_router("", accounts_router)
+api.add_router("", people_router)

@@ -97,11 +97,66 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "api:openapi-view": ("/api/v1/docs", allow(EVERYONE)),
     "api:api-root": ("/api/v1/", {p: 404 for p in PRINCIPALS}),
     "api:me": ("/api/v1/me", allow(SIGNED_IN, anon=401)),
+    # API operations sharing a path share a URL; each is checked in API_OPERATIONS below.
+    "api:people_list": ("/api/v1/people", allow({R.TRUSTED_PERSON}, anon=401)),
+    "api:people_create": ("/api/v1/people", allow({R.TRUSTED_PERSON}, anon=401)),
+    "api:people_get": (
+        "/api/v1/people/{person}",
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    "api:people_patch": (
+        "/api/v1/people/{person}",
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    "api:episodes_list": (
+        "/api/v1/people/{person}/episodes",
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    "api:episodes_create": (
+        "/api/v1/people/{person}/episodes",
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    "api:relationships_list": (
+        "/api/v1/people/{person}/relationships",
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
 }
 
-# (method, OpenAPI path) → expected status per principal, through a bearer token.
-API_OPERATIONS: dict[tuple[str, str], dict[str, int]] = {
-    ("get", "/api/v1/me"): allow(SIGNED_IN, anon=401),
+# (method, OpenAPI path) → (path to call, JSON body, expected status per principal), through
+# a bearer token. {person} is someone else's person: a trusted person gets 404 for it.
+API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] = {
+    ("get", "/api/v1/me"): ("/api/v1/me", None, allow(SIGNED_IN, anon=401)),
+    ("get", "/api/v1/people"): ("/api/v1/people", None, allow({R.TRUSTED_PERSON}, anon=401)),
+    ("post", "/api/v1/people"): (
+        "/api/v1/people",
+        {"full_name": "Matrix Person"},
+        allow({R.TRUSTED_PERSON}, ok_status=201, anon=401),
+    ),
+    ("get", "/api/v1/people/{person_id}"): (
+        "/api/v1/people/{person}",
+        None,
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    ("patch", "/api/v1/people/{person_id}"): (
+        "/api/v1/people/{person}",
+        {"version": 1, "full_name": "Changed"},
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    ("get", "/api/v1/people/{person_id}/episodes"): (
+        "/api/v1/people/{person}/episodes",
+        None,
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    ("post", "/api/v1/people/{person_id}/episodes"): (
+        "/api/v1/people/{person}/episodes",
+        {"area": "homelessness", "starts_on": "2026-01-01"},
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    ("get", "/api/v1/people/{person_id}/relationships"): (
+        "/api/v1/people/{person}/relationships",
+        None,
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
 }
 
 
@@ -164,18 +219,28 @@ def test_pages_answer_each_principal_as_expected(principal, principal_client, ma
 @pytest.mark.django_db
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_api_operations_answer_each_principal_as_expected(principal, make_user, client):
-    from petal.accounts.services import token_create
+    import json
 
+    from petal.accounts.services import token_create
+    from petal.people.tests.factories import person_of
+
+    person = person_of(make_user(Role.TRUSTED_PERSON))
     headers = {}
     if principal != ANON:
         user = make_user(None if principal == NO_ROLE else Role(principal))
         _, raw = token_create(actor=user, name="matrix")
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     wrong = {}
-    for (method, path), expected in API_OPERATIONS.items():
-        status = getattr(client, method)(path, **headers).status_code
-        if status != expected[principal]:
-            wrong[(method, path)] = (status, expected[principal])
+    for (method, _), (template, body, expected) in API_OPERATIONS.items():
+        path = template.format(person=person.pk)
+        if body is None:
+            response = getattr(client, method)(path, **headers)
+        else:
+            response = getattr(client, method)(
+                path, data=json.dumps(body), content_type="application/json", **headers
+            )
+        if response.status_code != expected[principal]:
+            wrong[(method, path)] = (response.status_code, expected[principal])
     assert wrong == {}
 
 

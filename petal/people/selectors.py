@@ -87,9 +87,11 @@ def caseload_queryset(actor, *, search: str = "", sort: str = "name") -> QuerySe
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
-def caseload_page(actor, *, search: str = "", sort: str = "name", page: str | int = 1) -> Page:
+def caseload_page(
+    actor, *, search: str = "", sort: str = "name", page: str | int = 1, page_size: int = 25
+) -> Page:
     """One page of the caseload; records one audit event naming the people shown."""
-    paginator = Paginator(caseload_queryset(actor, search=search, sort=sort), 25)
+    paginator = Paginator(caseload_queryset(actor, search=search, sort=sort), page_size)
     result = paginator.get_page(page)
     audit_record(
         actor=actor,
