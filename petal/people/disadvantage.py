@@ -59,9 +59,43 @@ def with_areas_on(people: QuerySet, day: dt.date, areas=None) -> QuerySet:
     return people.annotate(areas_on=count, areas_mask=mask)
 
 
+def cohort_ids(day: dt.date) -> QuerySet:
+    """The ids of everyone who meets the rule on the day: episodes covering the day, grouped
+    by person, with at least THRESHOLD distinct areas (a subquery, never fetched)."""
+    from petal.people.models import NeedEpisode
+
+    return (
+        NeedEpisode.objects.filter(covering(day))
+        .values("person_id")
+        .annotate(areas=Count("area_id", distinct=True))
+        .filter(areas__gte=THRESHOLD)
+        .values("person_id")
+    )
+
+
 def multiply_disadvantaged_on(people: QuerySet, day: dt.date) -> QuerySet:
-    """The people who meet the three-of-five rule on the day."""
-    return with_areas_on(people, day).filter(areas_on__gte=THRESHOLD)
+    """The people (of those given) who meet the three-of-five rule on the day."""
+    return people.filter(pk__in=cohort_ids(day))
+
+
+def cohort_by_partnership(day: dt.date, people: QuerySet | None = None) -> dict[str, int]:
+    """How many people meet the rule on the day, by the partnership covering their district
+    on that day — one query."""
+    from petal.people.models import Person
+    from petal.reference.selectors import coverage_on
+
+    base = people if people is not None else Person.objects.all()
+    partnership = Subquery(
+        coverage_on(day).filter(district_id=OuterRef("district_id")).values("partnership__name")[:1]
+    )
+    return {
+        row["partnership"] or "No partnership recorded": row["n"]
+        for row in multiply_disadvantaged_on(base.order_by(), day)
+        .annotate(partnership=partnership)
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
 
 
 def areas_in_mask(mask: int, areas=None) -> list[str]:
@@ -83,33 +117,25 @@ def cohort_on(day: dt.date, people: QuerySet | None = None) -> Cohort:
     mapped to partnerships on that day), and which combinations of areas — all counted in the
     database. ``people`` narrows the population (it must already be access-filtered)."""
     from petal.people.models import Person
-    from petal.reference.selectors import coverage_on
 
     areas = _areas()
     base = people if people is not None else Person.objects.all()
     cohort = multiply_disadvantaged_on(base.order_by(), day)
-    partnership = Subquery(
-        coverage_on(day).filter(district_id=OuterRef("district_id")).values("partnership__name")[:1]
-    )
-    by_partnership = {
-        row["partnership"] or "No partnership recorded": row["n"]
-        for row in cohort.annotate(partnership=partnership)
-        .values("partnership")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
     by_district = {
         row["district__name"] or "No district recorded": row["n"]
         for row in cohort.values("district__name").annotate(n=Count("pk")).order_by()
     }
     combinations = {
         tuple(areas_in_mask(row["areas_mask"], areas)): row["n"]
-        for row in cohort.values("areas_mask").annotate(n=Count("pk")).order_by()
+        for row in with_areas_on(cohort, day, areas)
+        .values("areas_mask")
+        .annotate(n=Count("pk"))
+        .order_by()
     }
     return Cohort(
         day=day,
         total=sum(by_district.values()),
-        by_partnership=by_partnership,
+        by_partnership=cohort_by_partnership(day, base),
         by_district=by_district,
         combinations=combinations,
     )

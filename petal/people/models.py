@@ -150,7 +150,10 @@ class TrustedRelationship(models.Model):
 
     class Meta:
         ordering = ["-is_lead", "starts_on"]
-        indexes = [models.Index(fields=["trusted_person", "ends_on"])]
+        indexes = [
+            models.Index(fields=["trusted_person", "ends_on"]),
+            models.Index(fields=["person", "trusted_person"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),

@@ -141,3 +141,6 @@ def test_database_cohort_count_matches_a_python_reference(people_episodes, offse
     expected = _python_count(people_episodes, day)
     assert multiply_disadvantaged_on(Person.objects.all(), day).count() == expected
     assert cohort_on(day).total == expected
+    # The per-person areas shown on pages agree with the rule.
+    shown = with_areas_on(Person.objects.all(), day).filter(areas_on__gte=3).count()
+    assert shown == expected

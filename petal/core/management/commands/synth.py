@@ -25,8 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--events", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--password", default="synthetic-password-2026")
+        parser.add_argument(
+            "--people", type=int, default=0, help="People to add, with about 5 episodes each"
+        )
 
-    def handle(self, *args, organisations, users, events, seed, password, **options):
+    def handle(self, *args, organisations, users, events, seed, password, people, **options):
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
         area = ProgrammeArea.objects.get(slug="cambridgeshire-peterborough")
         partnerships = list(Partnership.objects.all())
@@ -97,3 +100,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Made {organisations} organisations, {users} users and {written} audit events."
         )
+        if people:
+            from petal.people.synth import synth_people
+
+            made, episodes = synth_people(people, seed=seed)
+            self.stdout.write(f"Made {made} people with {episodes} need episodes.")
