@@ -15,7 +15,7 @@ from petal.access.categories import Category
 from petal.access.people import current_relationships, person_access, person_visibility
 from petal.audit.services import audit_record
 from petal.core.errors import NotFound
-from petal.people.disadvantage import with_areas_on
+from petal.people.disadvantage import covering, multiply_disadvantaged_on, with_areas_on
 from petal.people.models import Alias, ContactRecord, NeedEpisode, Person, TrustedRelationship
 
 LIST_CATEGORIES = (Category.IDENTITY, Category.NEEDS, Category.INVOLVEMENT)
@@ -91,7 +91,14 @@ def caseload_rows(actor, ids: list[int]) -> dict[int, Person]:
 
 
 def caseload_page(
-    actor, *, search: str = "", sort: str = "name", page: str | int = 1, page_size: int = 25
+    actor,
+    *,
+    search: str = "",
+    sort: str = "name",
+    page: str | int = 1,
+    page_size: int = 25,
+    area: str = "",
+    three_or_more: bool = False,
 ) -> Page:
     """One page of the people the actor may see; records one audit event naming them.
 
@@ -100,6 +107,12 @@ def caseload_page(
     """
     today = timezone.localdate()
     keys = people_visible_to(actor).filter(search_filter(search))
+    if area:
+        keys = keys.filter(
+            pk__in=NeedEpisode.objects.filter(covering(today), area__code=area).values("person_id")
+        )
+    if three_or_more:
+        keys = multiply_disadvantaged_on(keys, today)
     order = SORTS.get(sort, SORTS["name"])
     if any("last_contact_on" in key for key in order):
         keys = keys.annotate(last_contact_on=_last_contact())

@@ -15,7 +15,7 @@ from petal.core.errors import NotFound, ValidationFailed
 from petal.people import forms, selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
 from petal.people.petals import petals_for_areas, petals_for_mask, summary
-from petal.reference.selectors import areas_of_disadvantage
+from petal.reference.selectors import areas_of_disadvantage, partnership_for_district
 
 DRAFT = "petal_person_draft"
 
@@ -52,10 +52,19 @@ def caseload(request):
     sort = request.GET.get("sort", "name")
     if sort not in selectors.SORTS:
         sort = "name"
-    page = selectors.caseload_page(
-        request.user, search=search, sort=sort, page=request.GET.get("page", 1)
-    )
     areas = list(areas_of_disadvantage())
+    area = request.GET.get("area", "")
+    if area not in {a.code for a in areas}:
+        area = ""
+    three = request.GET.get("three") == "1"
+    page = selectors.caseload_page(
+        request.user,
+        search=search,
+        sort=sort,
+        page=request.GET.get("page", 1),
+        area=area,
+        three_or_more=three,
+    )
     rows = []
     for person in page.object_list:
         petals = petals_for_mask(person.areas_mask, areas)
@@ -63,7 +72,16 @@ def caseload(request):
     return render(
         request,
         "people/caseload.html",
-        {"page": page, "rows": rows, "q": search, "sort": sort, "areas": areas},
+        {
+            "page": page,
+            "rows": rows,
+            "q": search,
+            "sort": sort,
+            "areas": areas,
+            "area": area,
+            "three": three,
+            "filtered": bool(search or area or three),
+        },
     )
 
 
@@ -227,6 +245,9 @@ def person_detail(request, person_id: int):
             "summary": summary(petals),
             "current_count": len(current),
             "meets_rule": len(current) >= 3,
+            "partnership": partnership_for_district(person.district, on=today)
+            if person.district
+            else None,
             "story": _story_of(person),
             "story_written": any(getattr(_story_of(person), name, "") for name in STORY_FIELDS),
             "versions": selectors.person_versions(view)[:20],

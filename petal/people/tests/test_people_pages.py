@@ -241,3 +241,27 @@ def test_service_refuses_a_stale_version(make_user):
 def test_unknown_section_is_404(tp_client):
     person = person_of(tp_client.tp)
     assert tp_client.get(f"/people/{person.pk}/edit/everything").status_code == 404
+
+
+def test_caseload_filters_by_area_now_and_by_the_rule(tp_client):
+    from petal.people.tests.factories import EpisodeFactory
+
+    areas = list(AreaOfDisadvantage.objects.order_by("order"))
+    three = person_of(tp_client.tp, full_name="Three Areas")
+    one = person_of(tp_client.tp, full_name="One Area")
+    ended = person_of(tp_client.tp, full_name="Ended Area")
+    for area in areas[:3]:
+        EpisodeFactory(person=three, area=area, starts_on=dt.date(2024, 1, 1))
+    EpisodeFactory(person=one, area=areas[3], starts_on=dt.date(2024, 1, 1))
+    EpisodeFactory(
+        person=ended, area=areas[3], starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2024, 6, 1)
+    )
+    html = tp_client.get(f"/people/?area={areas[3].code}").content.decode()
+    assert "One Area" in html
+    assert "Three Areas" not in html
+    assert "Ended Area" not in html
+    html = tp_client.get("/people/?three=1").content.decode()
+    assert "Three Areas" in html
+    assert "One Area" not in html
+    # Paging and sorting links keep the filters.
+    assert "three=1" in tp_client.get("/people/?three=1&sort=-name").content.decode()
