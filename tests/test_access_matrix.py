@@ -90,6 +90,19 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         "/people/{person}/contacts/new",
         allow({R.TRUSTED_PERSON}, ok_status=404),
     ),
+    "people:relationship-new": (
+        "/people/{person}/relationships/new",
+        allow({R.TRUSTED_PERSON}, ok_status=404),
+    ),
+    "people:handover-new": (
+        "/people/{person}/handover/new",
+        allow({R.TRUSTED_PERSON}, ok_status=404),
+    ),
+    # POST only: a GET is refused before any record is looked up, whatever the id.
+    "people:handover-complete": (
+        "/people/{person}/handover/1/complete",
+        allow({R.TRUSTED_PERSON}, ok_status=405),
+    ),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.

@@ -22,6 +22,9 @@ ACTIONS = {
     "person.episode_added": "Area added to a person's timeline",
     "person.episode_ended": "Area on a person's timeline ended",
     "person.contact_recorded": "Contact recorded",
+    "person.relationship_added": "Trusted person added",
+    "person.handover_planned": "Handover planned",
+    "person.handover_completed": "Handover completed",
     "audit.trail_viewed": "Audit trail viewed",
     "account.users_listed": "List of sign-ins viewed",
 }

@@ -186,3 +186,63 @@ class ContactRecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     next_contact_on = GovukDateField(label="Next planned contact (optional)", required=False)
+
+
+class _TrustedPersonFields(forms.Form):
+    email = forms.EmailField(
+        label="Their email address in Petal",
+        help_text="They need a trusted person sign-in",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="How do they know the person?",
+        choices=RelationshipKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they know the person"},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Through which organisation? (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Not through an organisation",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from petal.accounts.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+
+
+class RelationshipAddForm(_TrustedPersonFields):
+    pass
+
+
+class HandoverForm(_TrustedPersonFields):
+    planned_for = GovukDateField(label="When should the handover happen?")
+    agreed_how = forms.ChoiceField(
+        label="How did they agree to the handover?",
+        choices=[
+            ("in_person", "In person"),
+            ("phone", "On the phone"),
+            ("writing", "In writing"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="A handover needs the person's agreement. If they have not agreed, talk to them first",
+        error_messages={"required": "Select how they agreed to the handover"},
+    )
+    agreement_note = forms.CharField(
+        label="Anything they asked for (optional)",
+        help_text="In their words, for example ‘I want to meet her before you go’",
+        max_length=500,
+        required=False,
+    )
+    previous_stays = forms.ChoiceField(
+        label="Will you stay involved after the handover?",
+        choices=[("yes", "Yes, as one of their trusted persons"), ("no", "No, I will step back")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you will stay involved"},
+    )

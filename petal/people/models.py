@@ -217,3 +217,50 @@ class RecordVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.pk}"
+
+
+class HandoverStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AgreementMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "On the phone"
+    WRITING = "writing", "In writing"
+
+
+class Handover(models.Model):
+    """A planned move of the lead from one trusted person to another, with the person's
+    agreement recorded before it can be planned."""
+
+    programme_area = models.ForeignKey(
+        "reference.ProgrammeArea", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="handovers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    planned_for = models.DateField()
+    agreed_how = models.CharField(max_length=20, choices=AgreementMethod.choices)
+    agreement_note = models.CharField(max_length=500, blank=True)
+    previous_stays = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=20, choices=HandoverStatus.choices, default=HandoverStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-planned_for", "-id"]
+
+    def __str__(self) -> str:
+        return f"Handover {self.pk}"

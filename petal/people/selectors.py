@@ -16,7 +16,14 @@ from petal.access.people import current_relationships, person_access, person_vis
 from petal.audit.services import audit_record
 from petal.core.errors import NotFound
 from petal.people.disadvantage import covering, multiply_disadvantaged_on, with_areas_on
-from petal.people.models import Alias, ContactRecord, NeedEpisode, Person, TrustedRelationship
+from petal.people.models import (
+    Alias,
+    ContactRecord,
+    Handover,
+    NeedEpisode,
+    Person,
+    TrustedRelationship,
+)
 
 LIST_CATEGORIES = (Category.IDENTITY, Category.NEEDS, Category.INVOLVEMENT)
 SORTS = {
@@ -158,6 +165,13 @@ def person_base_queryset() -> QuerySet[Person]:
             ).order_by("-is_lead", "starts_on"),
         ),
         Prefetch("contacts", queryset=ContactRecord.objects.order_by("-happened_on", "-id")),
+        Prefetch(
+            "handovers",
+            queryset=Handover.objects.filter(status="planned").select_related(
+                "to_user", "from_user"
+            ),
+            to_attr="planned_handovers",
+        ),
     )
 
 

@@ -291,3 +291,155 @@ def contact_record(
         data={"contact": contact.pk},
     )
     return contact
+
+
+def _trusted_person_user(email: str):
+    from petal.access.policy import has_role
+    from petal.access.roles import Role
+    from petal.accounts.models import User
+
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not has_role(user, Role.TRUSTED_PERSON):
+        message = "Enter the email address of someone with a trusted person sign-in in Petal"
+        raise ValidationFailed(message, field_errors={"email": [message]})
+    return user
+
+
+@transaction.atomic
+def relationship_add(
+    *, actor, person: Person, email: str, kind: str, organisation=None
+) -> TrustedRelationship:
+    """Another trusted person the person has chosen joins them (not as lead)."""
+    _require_change(actor, person)
+    user = _trusted_person_user(email)
+    if TrustedRelationship.objects.filter(
+        person=person, trusted_person=user, ends_on__isnull=True
+    ).exists():
+        message = "They are already one of this person's trusted persons"
+        raise ValidationFailed(message, field_errors={"email": [message]})
+    relationship = TrustedRelationship.objects.create(
+        programme_area=person.programme_area,
+        person=person,
+        trusted_person=user,
+        kind=RelationshipKind(kind),
+        organisation=organisation,
+        starts_on=timezone.localdate(),
+        is_lead=False,
+    )
+    RecordVersion.objects.create(
+        person=person,
+        category=Category.INVOLVEMENT,
+        changes={"trusted person": [None, user.display_name]},
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="person.relationship_added",
+        obj=person,
+        categories=[Category.INVOLVEMENT],
+        data={"trusted_person": user.pk},
+    )
+    return relationship
+
+
+@transaction.atomic
+def handover_plan(
+    *,
+    actor,
+    person: Person,
+    email: str,
+    kind: str,
+    organisation=None,
+    planned_for: dt.date,
+    agreed_how: str,
+    agreement_note: str = "",
+    previous_stays: bool = True,
+):
+    """Plan to hand the lead to another trusted person. The person's agreement, and how it was
+    given, are required: nobody is handed on without being asked."""
+    from petal.people.models import Handover, HandoverStatus
+
+    _require_change(actor, person)
+    user = _trusted_person_user(email)
+    if user.pk == actor.pk:
+        message = "Enter someone else's email address: you cannot hand over to yourself"
+        raise ValidationFailed(message, field_errors={"email": [message]})
+    if not agreed_how:
+        message = "Select how they agreed to the handover"
+        raise ValidationFailed(message, field_errors={"agreed_how": [message]})
+    Handover.objects.filter(person=person, status=HandoverStatus.PLANNED).update(
+        status=HandoverStatus.CANCELLED
+    )
+    handover = Handover.objects.create(
+        programme_area=person.programme_area,
+        person=person,
+        from_user=actor,
+        to_user=user,
+        to_kind=RelationshipKind(kind),
+        to_organisation=organisation,
+        planned_for=planned_for,
+        agreed_how=agreed_how,
+        agreement_note=agreement_note.strip(),
+        previous_stays=previous_stays,
+    )
+    audit_record(
+        actor=actor,
+        action="person.handover_planned",
+        obj=person,
+        categories=[Category.INVOLVEMENT],
+        data={"to": user.pk, "planned_for": planned_for.isoformat(), "agreed_how": agreed_how},
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_complete(*, actor, person: Person, handover_id: int):
+    """Carry out a planned handover: the new trusted person becomes lead; the previous one
+    stays involved or steps back, as planned."""
+    from petal.people.models import Handover, HandoverStatus
+
+    _require_change(actor, person)
+    handover = (
+        Handover.objects.select_for_update()
+        .filter(pk=handover_id, person=person, status=HandoverStatus.PLANNED)
+        .first()
+    )
+    if handover is None:
+        raise NotFound("No such handover")
+    today = timezone.localdate()
+    current = TrustedRelationship.objects.filter(person=person, ends_on__isnull=True)
+    current.filter(is_lead=True).update(is_lead=False)
+    if not handover.previous_stays:
+        # ends_on is the last day a relationship applied: stepping back at a handover today
+        # means yesterday was the last day, so access ends at once.
+        for stepping_back in current.filter(trusted_person=handover.from_user):
+            stepping_back.ends_on = max(stepping_back.starts_on, today - dt.timedelta(days=1))
+            stepping_back.save(update_fields=["ends_on"])
+    incoming = current.filter(trusted_person=handover.to_user).first()
+    if incoming is None:
+        incoming = TrustedRelationship.objects.create(
+            programme_area=person.programme_area,
+            person=person,
+            trusted_person=handover.to_user,
+            kind=handover.to_kind,
+            organisation=handover.to_organisation,
+            starts_on=today,
+        )
+    TrustedRelationship.objects.filter(pk=incoming.pk).update(is_lead=True)
+    handover.status = HandoverStatus.COMPLETED
+    handover.completed_at = timezone.now()
+    handover.save(update_fields=["status", "completed_at"])
+    RecordVersion.objects.create(
+        person=person,
+        category=Category.INVOLVEMENT,
+        changes={"lead": [handover.from_user.display_name, handover.to_user.display_name]},
+        changed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="person.handover_completed",
+        obj=person,
+        categories=[Category.INVOLVEMENT],
+        data={"handover": handover.pk},
+    )
+    return handover

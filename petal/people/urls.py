@@ -21,4 +21,15 @@ urlpatterns = [
         name="episode-end",
     ),
     path("<int:person_id>/contacts/new", people(views.contact_new), name="contact-new"),
+    path(
+        "<int:person_id>/relationships/new",
+        people(views.relationship_new),
+        name="relationship-new",
+    ),
+    path("<int:person_id>/handover/new", people(views.handover_new), name="handover-new"),
+    path(
+        "<int:person_id>/handover/<int:handover_id>/complete",
+        people(views.handover_complete),
+        name="handover-complete",
+    ),
 ]

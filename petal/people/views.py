@@ -415,3 +415,76 @@ def contact_new(request, person_id: int):
             messages.success(request, "Contact recorded.")
             return redirect("people:person", person_id=view.person.pk)
     return render(request, "people/contact_new.html", {"person": view.person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_new(request, person_id: int):
+    view = _changeable_or_404(
+        request, person_id, [Category.INVOLVEMENT], purpose="add trusted person"
+    )
+    form = forms.RelationshipAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            relationship = services.relationship_add(
+                actor=request.user,
+                person=view.person,
+                email=data["email"],
+                kind=data["kind"],
+                organisation=data["organisation"],
+            )
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request,
+                f"{relationship.trusted_person.display_name} is now one of "
+                f"{view.person.full_name}'s trusted persons.",
+            )
+            return redirect("people:person", person_id=view.person.pk)
+    return render(request, "people/relationship_new.html", {"person": view.person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def handover_new(request, person_id: int):
+    view = _changeable_or_404(request, person_id, [Category.INVOLVEMENT], purpose="plan handover")
+    form = forms.HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            handover = services.handover_plan(
+                actor=request.user,
+                person=view.person,
+                email=data["email"],
+                kind=data["kind"],
+                organisation=data["organisation"],
+                planned_for=data["planned_for"],
+                agreed_how=data["agreed_how"],
+                agreement_note=data["agreement_note"],
+                previous_stays=data["previous_stays"] == "yes",
+            )
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            messages.success(
+                request,
+                f"Handover to {handover.to_user.display_name} planned for "
+                f"{handover.planned_for:%-d %B %Y}.",
+            )
+            return redirect("people:person", person_id=view.person.pk)
+    return render(request, "people/handover_new.html", {"person": view.person, "form": form})
+
+
+@require_http_methods(["POST"])
+def handover_complete(request, person_id: int, handover_id: int):
+    view = _changeable_or_404(
+        request, person_id, [Category.INVOLVEMENT], purpose="complete handover"
+    )
+    try:
+        handover = services.handover_complete(
+            actor=request.user, person=view.person, handover_id=handover_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, f"{handover.to_user.display_name} is now the lead trusted person.")
+    return redirect("people:person", person_id=view.person.pk)
