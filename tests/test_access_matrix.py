@@ -103,6 +103,12 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         "/people/{person}/handover/1/complete",
         allow({R.TRUSTED_PERSON}, ok_status=405),
     ),
+    "people:new-connect": ("/people/new/connect", allow({R.TRUSTED_PERSON}, ok_status=405)),
+    "people:connections": ("/people/connections", allow({R.TRUSTED_PERSON})),
+    "people:connection-close": (
+        "/people/connections/1/close",
+        allow({R.TRUSTED_PERSON}, ok_status=405),
+    ),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.

@@ -25,6 +25,8 @@ ACTIONS = {
     "person.relationship_added": "Trusted person added",
     "person.handover_planned": "Handover planned",
     "person.handover_completed": "Handover completed",
+    "people.connection_requested": "Asked to connect about a possible shared person",
+    "people.connection_closed": "Request to connect dealt with",
     "audit.trail_viewed": "Audit trail viewed",
     "account.users_listed": "List of sign-ins viewed",
 }
@@ -34,6 +36,7 @@ OBJECT_TYPES = {
     "accounts.personalaccesstoken": "API token",
     "site.page": "Public page",
     "people.person": "Person",
+    "people.connectionrequest": "Request to connect",
 }
 
 

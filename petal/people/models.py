@@ -264,3 +264,25 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"Handover {self.pk}"
+
+
+class ConnectionRequest(models.Model):
+    """A trusted person asks the trusted person of a record they cannot see to get in touch,
+    because it may be about someone they both support. The requester learns nothing about the
+    record; the recipient sees who asked, and decides."""
+
+    programme_area = models.ForeignKey(
+        "reference.ProgrammeArea", on_delete=models.PROTECT, related_name="+"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="connection_requests")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Connection request {self.pk}"

@@ -214,26 +214,53 @@ def normalise_name(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", " ", name.lower()).split())
 
 
-def possible_duplicates(
-    actor, *, full_name: str, date_of_birth: dt.date | None, aliases: list[str] = ()
-) -> PossibleDuplicate:
-    """Records across the whole system that may be this person: same date of birth with a
-    shared name part, or the same full name or alias. Those the actor may not see are only
-    counted — never named or described."""
+def _duplicate_candidates(full_name: str, date_of_birth, aliases) -> QuerySet[Person] | None:
+    """Records across the whole system that may be this person: the same full name or alias,
+    or the same date of birth with a shared name part."""
     names = {normalise_name(n) for n in [full_name, *aliases] if n.strip()}
     parts = {part for name in names for part in name.split() if len(part) >= 3}
     q = Q()
     for name in names:
         q |= Q(search_names__contains=f"|{name}|")
     if date_of_birth is not None and parts:
-        same_dob = Q(date_of_birth=date_of_birth)
         part_q = Q()
         for part in parts:
             part_q |= Q(search_names__contains=part)
-        q |= same_dob & part_q
+        q |= Q(date_of_birth=date_of_birth) & part_q
     if not q:
+        return None
+    return Person.objects.filter(q)
+
+
+def hidden_duplicate_ids(actor, *, full_name: str, date_of_birth, aliases=()) -> list[int]:
+    """Possible matches the actor may not see (for connection requests; never shown)."""
+    candidates = _duplicate_candidates(full_name, date_of_birth, aliases)
+    if candidates is None:
+        return []
+    return list(candidates.exclude(person_visibility(actor)).values_list("pk", flat=True)[:5])
+
+
+def connection_requests_for(actor) -> QuerySet:
+    """Open requests about the actor's own people."""
+    from petal.people.models import ConnectionRequest
+
+    return (
+        ConnectionRequest.objects.filter(
+            closed_at__isnull=True, person__in=Person.objects.filter(person_visibility(actor))
+        )
+        .select_related("requester", "person")
+        .order_by("-created_at")
+    )
+
+
+def possible_duplicates(
+    actor, *, full_name: str, date_of_birth: dt.date | None, aliases: list[str] = ()
+) -> PossibleDuplicate:
+    """Possible matches: those the actor may see are named; the rest are only counted —
+    never named or described."""
+    candidates = _duplicate_candidates(full_name, date_of_birth, aliases)
+    if candidates is None:
         return PossibleDuplicate([], 0)
-    candidates = Person.objects.filter(q)
     visible = list(candidates.filter(person_visibility(actor)).order_by("full_name")[:5])
     hidden = (
         candidates.exclude(pk__in=[p.pk for p in visible]).exclude(person_visibility(actor)).count()

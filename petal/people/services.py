@@ -443,3 +443,80 @@ def handover_complete(*, actor, person: Person, handover_id: int):
         data={"handover": handover.pk},
     )
     return handover
+
+
+@transaction.atomic
+def connection_request(
+    *, actor, full_name: str, date_of_birth: dt.date | None, aliases: list[str] = ()
+) -> int:
+    """Ask the lead trusted persons of possible matches the actor cannot see to get in touch.
+
+    The actor is told only that the request was sent; the recipients get an email that names
+    the requester (a colleague) and nobody else, and a link to sign in.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+
+    from petal.core.tasks import email_enqueue
+    from petal.people.models import ConnectionRequest
+    from petal.people.selectors import hidden_duplicate_ids
+
+    ids = hidden_duplicate_ids(
+        actor, full_name=full_name, date_of_birth=date_of_birth, aliases=aliases
+    )
+    leads = (
+        TrustedRelationship.objects.filter(person_id__in=ids, is_lead=True, ends_on__isnull=True)
+        .select_related("trusted_person")
+        .order_by("person_id")
+    )
+    link = settings.PETAL_BASE_URL + reverse("people:connections")
+    sent = 0
+    for lead in leads:
+        if ConnectionRequest.objects.filter(
+            requester=actor, person_id=lead.person_id, closed_at__isnull=True
+        ).exists():
+            continue
+        request = ConnectionRequest.objects.create(
+            programme_area=lead.programme_area, requester=actor, person_id=lead.person_id
+        )
+        email_enqueue(
+            to=[lead.trusted_person.email],
+            subject="A colleague asks to connect about someone you support",
+            body=(
+                f"{actor.display_name} ({actor.email}) may be supporting someone you support, "
+                "and asks you to get in touch so their story does not have to be told again.\n\n"
+                f"Sign in to Petal to see the request (reference C{request.pk}):\n{link}\n"
+            ),
+        )
+        audit_record(
+            actor=actor,
+            action="people.connection_requested",
+            obj=request,
+            data={"recipient": lead.trusted_person_id},
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def connection_close(*, actor, request_id: int):
+    """The recipient has dealt with a request (got in touch, or it was someone else)."""
+    from petal.people.models import ConnectionRequest
+
+    request = (
+        ConnectionRequest.objects.filter(pk=request_id, closed_at__isnull=True)
+        .filter(person__in=Person.objects.filter(_visible(actor)))
+        .first()
+    )
+    if request is None:
+        raise NotFound("No such request")
+    request.closed_at = timezone.now()
+    request.save(update_fields=["closed_at"])
+    audit_record(actor=actor, action="people.connection_closed", obj=request)
+    return request
+
+
+def _visible(actor):
+    from petal.access.people import person_visibility
+
+    return person_visibility(actor)

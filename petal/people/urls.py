@@ -11,6 +11,13 @@ urlpatterns = [
     path("", people(views.caseload), name="caseload"),
     path("new", people(views.person_new), name="new"),
     path("new/check", people(views.person_new_check), name="new-check"),
+    path("new/connect", people(views.person_new_connect), name="new-connect"),
+    path("connections", people(views.connections), name="connections"),
+    path(
+        "connections/<int:request_id>/close",
+        people(views.connection_close),
+        name="connection-close",
+    ),
     path("new/<slug:step>", people(views.person_new), name="new-step"),
     path("<int:person_id>", people(views.person_detail), name="person"),
     path("<int:person_id>/edit/<slug:section>", people(views.person_edit), name="edit"),

@@ -488,3 +488,42 @@ def handover_complete(request, person_id: int, handover_id: int):
         raise Http404 from exc
     messages.success(request, f"{handover.to_user.display_name} is now the lead trusted person.")
     return redirect("people:person", person_id=view.person.pk)
+
+
+@require_http_methods(["POST"])
+def person_new_connect(request):
+    """From the check page: ask the trusted persons of records this user cannot see."""
+    cleaned, missing = _valid_draft(request)
+    if cleaned is None:
+        return redirect("people:new-step", step=missing)
+    identity = cleaned["identity"]
+    services.connection_request(
+        actor=request.user,
+        full_name=identity["full_name"],
+        date_of_birth=identity["date_of_birth"],
+        aliases=identity["aliases"],
+    )
+    messages.success(
+        request,
+        "We have asked their trusted person to get in touch with you. Nothing about you or "
+        "the person you are adding has been shared beyond your name and email address.",
+    )
+    return redirect("people:new-check")
+
+
+def connections(request):
+    return render(
+        request,
+        "people/connections.html",
+        {"requests": selectors.connection_requests_for(request.user)},
+    )
+
+
+@require_http_methods(["POST"])
+def connection_close(request, request_id: int):
+    try:
+        services.connection_close(actor=request.user, request_id=request_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, "Marked as dealt with.")
+    return redirect("people:connections")

@@ -99,6 +99,7 @@ def test_person_edit_contact_and_episode_pages_are_accessible(page, demo_people)
     paths = [f"/people/{person.pk}/edit/{s}" for s in ("identity", "contact", "story", "risk")]
     paths += [f"/people/{person.pk}/contacts/new", f"/people/{person.pk}/episodes/new"]
     paths += [f"/people/{person.pk}/relationships/new", f"/people/{person.pk}/handover/new"]
+    paths += ["/people/connections"]
     if episode:
         paths.append(f"/people/{person.pk}/episodes/{episode.pk}/end")
     failures = {}

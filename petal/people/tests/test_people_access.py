@@ -207,3 +207,59 @@ def test_person_factory_people_without_relationships_are_invisible(client, make_
     tp = make_user(Role.TRUSTED_PERSON)
     client.force_login(tp)
     assert "You have no people yet" in client.get("/people/").content.decode()
+
+
+def test_asking_to_connect_tells_the_other_trusted_person_and_the_asker_nothing(
+    client, two_trusted_persons, mailoutbox
+):
+    from petal.people.models import ConnectionRequest
+
+    mine, theirs = two_trusted_persons
+    dob = dt.date(1991, 7, 9)
+    hidden = person_of(
+        theirs, full_name="Quinn Hartley", date_of_birth=dob, search_names="|quinn hartley|"
+    )
+    client.force_login(mine)
+    client.post(
+        "/people/new",
+        {
+            "full_name": "Quinn Hartley",
+            "preferred_name": "",
+            "pronouns": "",
+            "date_of_birth_0": "9",
+            "date_of_birth_1": "7",
+            "date_of_birth_2": "1991",
+            "aliases": "",
+            "communication_needs": "",
+            "languages": "",
+        },
+    )
+    client.post(
+        "/people/new/contact", {"district": "", "address": "", "phone": "", "safe_contact": ""}
+    )
+    client.post(
+        "/people/new/relationship", {"relationship_kind": "professional", "organisation": ""}
+    )
+    check = client.get("/people/new/check").content.decode()
+    assert "A record that you cannot see may also be about this person" in check
+    assert f"/people/{hidden.pk}" not in check
+    response = client.post("/people/new/connect", follow=True)
+    assert "We have asked their trusted person to get in touch" in response.content.decode()
+    request = ConnectionRequest.objects.get()
+    assert (request.requester, request.person) == (mine, hidden)
+    (email,) = mailoutbox
+    assert email.to == [theirs.email]
+    assert "Quinn" not in email.body
+    assert "Hartley" not in email.body
+    assert mine.email in email.body
+    # The recipient sees who asked, about which of their own people, and closes it.
+    client.force_login(theirs)
+    page = client.get("/people/connections").content.decode()
+    assert mine.email in page
+    assert "Quinn Hartley" in page
+    assert client.post(f"/people/connections/{request.pk}/close").status_code == 302
+    request.refresh_from_db()
+    assert request.closed_at is not None
+    # The asker cannot close or see it.
+    client.force_login(mine)
+    assert "Quinn Hartley" not in client.get("/people/connections").content.decode()
