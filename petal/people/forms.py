@@ -246,3 +246,7 @@ class HandoverForm(_TrustedPersonFields):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you will stay involved"},
     )
+
+
+class OnDateForm(forms.Form):
+    on = GovukDateField(label="Check another date", required=False)

@@ -273,3 +273,12 @@ def possible_duplicates(
             data={"people": [p.pk for p in visible]},
         )
     return PossibleDuplicate(visible, hidden)
+
+
+def areas_on(person: Person, day: dt.date) -> dict:
+    """How many of the five areas apply to an (already authorised) person on a day, and which."""
+    return (
+        with_areas_on(Person.objects.filter(pk=person.pk), day)
+        .values("areas_on", "areas_mask")
+        .get()
+    )

@@ -14,7 +14,8 @@ from petal.access.categories import Category
 from petal.core.errors import NotFound, ValidationFailed
 from petal.people import forms, selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
-from petal.people.petals import petals_for_areas, petals_for_mask, summary
+from petal.people.disadvantage import THRESHOLD
+from petal.people.petals import petals_for_mask, summary
 from petal.reference.selectors import areas_of_disadvantage, partnership_for_district
 
 DRAFT = "petal_person_draft"
@@ -229,12 +230,13 @@ def person_detail(request, person_id: int):
     person = view.person
     areas = list(areas_of_disadvantage())
     today = timezone.localdate()
-    current = {
-        e.area_id
-        for e in person.episodes.all()
-        if e.starts_on <= today and (e.ends_on is None or e.ends_on >= today)
-    }
-    petals = petals_for_areas(current, areas)
+    on_form = forms.OnDateForm(request.GET if "on_0" in request.GET else None)
+    day = on_form.cleaned_data["on"] if on_form.is_bound and on_form.is_valid() else today
+    day = day or today
+    # The rule answered by the database, for this person on the day (one query).
+    row = selectors.areas_on(person, day)
+    petals = petals_for_mask(row["areas_mask"], areas)
+    current = [p for p in petals if p.filled]
     return render(
         request,
         "people/person.html",
@@ -244,7 +246,10 @@ def person_detail(request, person_id: int):
             "petals": petals,
             "summary": summary(petals),
             "current_count": len(current),
-            "meets_rule": len(current) >= 3,
+            "meets_rule": row["areas_on"] >= THRESHOLD,
+            "day": day,
+            "is_today": day == today,
+            "on_form": on_form,
             "partnership": partnership_for_district(person.district, on=today)
             if person.district
             else None,

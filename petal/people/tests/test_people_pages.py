@@ -265,3 +265,22 @@ def test_caseload_filters_by_area_now_and_by_the_rule(tp_client):
     assert "One Area" not in html
     # Paging and sorting links keep the filters.
     assert "three=1" in tp_client.get("/people/?three=1&sort=-name").content.decode()
+
+
+def test_person_page_answers_the_rule_for_another_date(tp_client):
+    from petal.people.tests.factories import EpisodeFactory
+
+    person = person_of(tp_client.tp)
+    for area in AreaOfDisadvantage.objects.order_by("order")[:3]:
+        EpisodeFactory(
+            person=person, area=area, starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2024, 12, 31)
+        )
+    today = tp_client.get(f"/people/{person.pk}").content.decode()
+    assert "0 of 5 areas now" in today
+    then = tp_client.get(
+        f"/people/{person.pk}?on_0=1&on_1=6&on_2=2024"
+    ).content.decode()
+    assert "On 1 June 2024: 3 of 5 areas." in then
+    assert "Met the three-of-five rule that day." in then
+    bad = tp_client.get(f"/people/{person.pk}?on_0=31&on_1=2&on_2=2024").content.decode()
+    assert "Check another date must be a real date" in bad
