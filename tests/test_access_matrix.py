@@ -135,6 +135,10 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         "/api/v1/people/{person}/episodes",
         allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
     ),
+    "api:relationships_create": (
+        "/api/v1/people/{person}/relationships",
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
     "api:relationships_list": (
         "/api/v1/people/{person}/relationships",
         allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
@@ -169,6 +173,11 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
     ("post", "/api/v1/people/{person_id}/episodes"): (
         "/api/v1/people/{person}/episodes",
         {"area": "homelessness", "starts_on": "2026-01-01"},
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    ("post", "/api/v1/people/{person_id}/relationships"): (
+        "/api/v1/people/{person}/relationships",
+        {"email": "nobody@example.org", "kind": "social"},
         allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
     ),
     ("get", "/api/v1/people/{person_id}/relationships"): (

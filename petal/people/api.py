@@ -22,6 +22,7 @@ from petal.people.schemas import (
     PersonListItem,
     PersonOut,
     PersonPatch,
+    RelationshipIn,
     RelationshipOut,
     StoryOut,
 )
@@ -277,3 +278,23 @@ def relationships_list(request, person_id: int):
     if not view.can(Category.INVOLVEMENT):
         raise NotFound("No such person")
     return [_relationship_out(r) for r in view.person.relationships.all()]
+
+
+@router.post(
+    "/people/{person_id}/relationships",
+    response={201: RelationshipOut},
+    summary="Add another trusted person the person has chosen",
+)
+def relationships_create(request, person_id: int, payload: RelationshipIn):
+    user = require(request, "people.use")
+    view = selectors.person_get_for(user, person_id, categories=(), purpose="add trusted person")
+    if not view.can_change:
+        raise NotFound("No such person")
+    relationship = services.relationship_add(
+        actor=user,
+        person=view.person,
+        email=payload.email,
+        kind=payload.kind,
+        organisation=_organisation(payload.organisation),
+    )
+    return Status(201, _relationship_out(relationship))

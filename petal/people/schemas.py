@@ -141,3 +141,9 @@ class EpisodeIn(Schema):
     starts_on: dt.date
     ends_on: dt.date | None = None
     note: str = Field("", max_length=500)
+
+
+class RelationshipIn(Schema):
+    email: str = Field(..., description="The trusted person's Petal sign-in")
+    kind: str = Field("professional", pattern="^(professional|social|voluntary)$")
+    organisation: str | None = Field(None, description="Organisation slug")

@@ -146,3 +146,22 @@ def test_episode_end_before_start_is_422(api):
     )
     assert response.status_code == 422
     assert "ends_on" in response.json()["errors"]
+
+
+def test_add_a_trusted_person_through_the_api(api, make_user):
+    person = person_of(api.user)
+    other = make_user(Role.TRUSTED_PERSON)
+    response = api.send(
+        "post",
+        f"/api/v1/people/{person.pk}/relationships",
+        {"email": other.email, "kind": "social"},
+    )
+    assert response.status_code == 201
+    assert response.json()["kind"] == "social"
+    listed = api.get(f"/api/v1/people/{person.pk}/relationships").json()
+    assert len(listed) == 2
+    unknown = api.send(
+        "post", f"/api/v1/people/{person.pk}/relationships", {"email": "nobody@example.org"}
+    )
+    assert unknown.status_code == 422
+    assert "email" in unknown.json()["errors"]

@@ -277,9 +277,7 @@ def test_person_page_answers_the_rule_for_another_date(tp_client):
         )
     today = tp_client.get(f"/people/{person.pk}").content.decode()
     assert "0 of 5 areas now" in today
-    then = tp_client.get(
-        f"/people/{person.pk}?on_0=1&on_1=6&on_2=2024"
-    ).content.decode()
+    then = tp_client.get(f"/people/{person.pk}?on_0=1&on_1=6&on_2=2024").content.decode()
     assert "On 1 June 2024: 3 of 5 areas." in then
     assert "Met the three-of-five rule that day." in then
     bad = tp_client.get(f"/people/{person.pk}?on_0=31&on_1=2&on_2=2024").content.decode()
