@@ -191,6 +191,9 @@ def test_story_is_kept_verbatim_with_a_version(tp_client):
     version = RecordVersion.objects.get(person=person, category="story")
     assert version.changes["what_happened"] == ["", words]
     assert version.changed_by == tp_client.tp
+    page = tp_client.get(f"/people/{person.pk}").content.decode()
+    assert "Changes to this record" in page
+    assert "Not after what happened." in page.split("Changes to this record")[1]
 
 
 def test_second_of_two_overlapping_edits_is_refused_and_nothing_is_lost(tp_client):
