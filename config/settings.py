@@ -203,6 +203,8 @@ SESSION_COOKIE_NAME = "petal_session"
 CSRF_COOKIE_NAME = "petal_csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "petal.core.views.csrf_failure"
+# Flash messages can name a person ("… has been added"): keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # django-axes: lock the account-and-address pair, never a whole office's address.
 AXES_FAILURE_LIMIT = env_int("PETAL_SIGN_IN_ATTEMPTS", 5)

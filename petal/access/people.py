@@ -30,8 +30,9 @@ def current_relationships(actor, *, on: dt.date | None = None):
     from petal.people.models import TrustedRelationship
 
     on = on or _today()
+    # A relationship's ends_on is the day it ended: no access on or after it.
     return TrustedRelationship.objects.filter(trusted_person=actor, starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
     )
 
 

@@ -107,13 +107,13 @@ def token_revoke(request, token_id: int):
 
 
 def organisations(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     orgs = selectors.organisations_visible_to(request.user, search=q)
     return render(request, "accounts/organisations.html", {"organisations": orgs, "q": q})
 
 
 def users(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = Paginator(selectors.users_visible_to(request.user, search=q), 50).get_page(
         request.GET.get("page")
     )

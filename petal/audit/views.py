@@ -6,8 +6,8 @@ from petal.audit.selectors import audit_chain_verify, audit_events_visible_to
 
 
 def event_list(request):
-    action = request.GET.get("action", "").strip()[:100]
-    who = request.GET.get("who", "").strip()[:200]
+    action = request.GET.get("action", "").replace("\x00", "").strip()[:100]
+    who = request.GET.get("who", "").replace("\x00", "").strip()[:200]
     events = audit_events_visible_to(request.user, action=action, who=who)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(

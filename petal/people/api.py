@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from petal.access.api import require
 from petal.access.categories import Category
@@ -26,12 +26,13 @@ from petal.people.schemas import (
     RelationshipOut,
     StoryOut,
 )
+from petal.reference.selectors import areas_of_disadvantage
 
 router = Router(tags=["people"])
 
 
 class ListQuery(Schema):
-    search: str = ""
+    search: str = Field("", max_length=100)
     page: int = 1
     page_size: int = 50
 
@@ -135,14 +136,17 @@ def _relationship_out(r) -> RelationshipOut:
 def people_list(request, query: Query[ListQuery]):
     user = require(request, "people.use")
     page_size = max(1, min(query.page_size, 200))
-    page = selectors.caseload_page(user, search=query.search, page=query.page, page_size=page_size)
+    page = selectors.caseload_page(
+        user, search=query.search.replace("\x00", ""), page=query.page, page_size=page_size
+    )
+    areas_dicts = [{"name": a.name, "order": a.order} for a in areas_of_disadvantage()]
     items = [
         PersonListItem(
             id=p.pk,
             name=p.name,
             full_name=p.full_name,
             date_of_birth=p.date_of_birth,
-            areas_now=areas_in_mask(p.areas_mask),
+            areas_now=areas_in_mask(p.areas_mask, areas_dicts),
             meets_three_of_five=p.areas_on >= THRESHOLD,
             last_contact_on=p.last_contact_on,
             next_contact_on=p.next_contact_on,
@@ -203,9 +207,9 @@ def people_patch(request, person_id: int, payload: PersonPatch):
             message = "Send a value, or leave the field out"
             raise ValidationFailed(message, field_errors={name: [message]})
         by_category.setdefault(category, {})[name] = value
-    view = selectors.person_get_for(user, person_id, categories=(), purpose="change")
-    if not view.can_change:
-        raise NotFound("No such person")
+    view = selectors.person_get_for(
+        user, person_id, categories=(), purpose="change", require_change=True
+    )
     with transaction.atomic():
         person = view.person
         for category, values in by_category.items():
@@ -240,9 +244,9 @@ def episodes_create(request, person_id: int, payload: EpisodeIn):
     from petal.reference.models import AreaOfDisadvantage
 
     user = require(request, "people.use")
-    view = selectors.person_get_for(user, person_id, categories=(), purpose="add episode")
-    if not view.can_change:
-        raise NotFound("No such person")
+    view = selectors.person_get_for(
+        user, person_id, categories=(), purpose="add episode", require_change=True
+    )
     area = AreaOfDisadvantage.objects.filter(code=payload.area).first()
     if area is None:
         raise ValidationFailed("Unknown area", field_errors={"area": ["Unknown area"]})
@@ -287,9 +291,9 @@ def relationships_list(request, person_id: int):
 )
 def relationships_create(request, person_id: int, payload: RelationshipIn):
     user = require(request, "people.use")
-    view = selectors.person_get_for(user, person_id, categories=(), purpose="add trusted person")
-    if not view.can_change:
-        raise NotFound("No such person")
+    view = selectors.person_get_for(
+        user, person_id, categories=(), purpose="add trusted person", require_change=True
+    )
     relationship = services.relationship_add(
         actor=user,
         person=view.person,

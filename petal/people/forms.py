@@ -35,7 +35,12 @@ class IdentityForm(forms.Form):
     languages = forms.CharField(label="Languages (optional)", max_length=200, required=False)
 
     def clean_aliases(self):
-        return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
+        aliases = [
+            line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()
+        ]
+        if any(len(alias) > 200 for alias in aliases):
+            raise forms.ValidationError("Each other name must be 200 characters or fewer")
+        return aliases
 
 
 class ContactForm(forms.Form):

@@ -1,8 +1,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
+from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import field_validator
+
+AliasName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class InSchema(Schema):
+    """Input schemas refuse NUL characters (PostgreSQL cannot store them) and dates of birth
+    in the future, with a 422 that names the field."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise ValueError("must not contain a NUL character")
+        return value
+
+    @field_validator("date_of_birth", mode="after", check_fields=False)
+    @classmethod
+    def _born_in_the_past(cls, value):
+        if value is not None and value > timezone.localdate():
+            raise ValueError("date of birth must be in the past")
+        return value
 
 
 class PersonListItem(Schema):
@@ -93,12 +118,12 @@ class PersonOut(Schema):
     contacts: list[ContactRecordOut] | None = None
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
     full_name: str = Field(..., min_length=1, max_length=200)
     preferred_name: str = Field("", max_length=100)
     pronouns: str = Field("", max_length=50)
     date_of_birth: dt.date | None = None
-    aliases: list[str] = []
+    aliases: list[AliasName] = []
     communication_needs: str = ""
     languages: str = Field("", max_length=200)
     district: str | None = Field(None, description="District code, e.g. peterborough")
@@ -110,7 +135,7 @@ class PersonIn(Schema):
     organisation: str | None = Field(None, description="Organisation slug")
 
 
-class PersonPatch(Schema):
+class PersonPatch(InSchema):
     """Send ``version`` as read; a stale version is refused with 409 and nothing changes."""
 
     version: int
@@ -118,7 +143,7 @@ class PersonPatch(Schema):
     preferred_name: str | None = Field(None, max_length=100)
     pronouns: str | None = Field(None, max_length=50)
     date_of_birth: dt.date | None = None
-    aliases: list[str] | None = None
+    aliases: list[AliasName] | None = None
     communication_needs: str | None = None
     languages: str | None = Field(None, max_length=200)
     district: str | None = None
@@ -136,14 +161,14 @@ class PersonPatch(Schema):
     justice_notes: str | None = None
 
 
-class EpisodeIn(Schema):
+class EpisodeIn(InSchema):
     area: str = Field(..., description="Area code, e.g. homelessness")
     starts_on: dt.date
     ends_on: dt.date | None = None
     note: str = Field("", max_length=500)
 
 
-class RelationshipIn(Schema):
+class RelationshipIn(InSchema):
     email: str = Field(..., description="The trusted person's Petal sign-in")
     kind: str = Field("professional", pattern="^(professional|social|voluntary)$")
     organisation: str | None = Field(None, description="Organisation slug")

@@ -176,22 +176,32 @@ def person_base_queryset() -> QuerySet[Person]:
 
 
 def person_get_for(
-    actor, person_id: int, *, categories: tuple[str, ...] | None = None, purpose: str = "viewed"
+    actor,
+    person_id: int,
+    *,
+    categories: tuple[str, ...] | None = None,
+    purpose: str = "viewed",
+    require_change: bool = False,
 ) -> PersonView:
-    """Fetch and authorise in one step: a person the actor may not see is answered exactly as
-    one that does not exist. Records which categories were read."""
+    """Fetch and authorise in one step: a person the actor may not see (or, with
+    ``require_change``, may not change) is answered exactly as one that does not exist.
+
+    Records one read event naming the categories read — none when nothing was read."""
     person = person_base_queryset().filter(person_visibility(actor), pk=person_id).first()
     if person is None:
         raise NotFound("No such person")
     allowed, can_change = person_access(actor, person)
+    if require_change and not can_change:
+        raise NotFound("No such person")
     read = allowed if categories is None else allowed & {Category(c) for c in categories}
-    audit_record(
-        actor=actor,
-        action="person.read",
-        obj=person,
-        categories=[str(c) for c in read],
-        data={"purpose": purpose},
-    )
+    if read:
+        audit_record(
+            actor=actor,
+            action="person.read",
+            obj=person,
+            categories=[str(c) for c in read],
+            data={"purpose": purpose},
+        )
     return PersonView(person=person, categories=frozenset(read), can_change=can_change)
 
 
@@ -232,25 +242,42 @@ def _duplicate_candidates(full_name: str, date_of_birth, aliases) -> QuerySet[Pe
     return Person.objects.filter(q)
 
 
-def hidden_duplicate_ids(actor, *, full_name: str, date_of_birth, aliases=()) -> list[int]:
-    """Possible matches the actor may not see (for connection requests; never shown)."""
+def _hidden_candidates(actor, full_name, date_of_birth, aliases):
+    """Matches the actor may not see count only with the same date of birth: a name alone
+    must never tell anyone that a record exists."""
+    if date_of_birth is None:
+        return None
     candidates = _duplicate_candidates(full_name, date_of_birth, aliases)
     if candidates is None:
-        return []
-    return list(candidates.exclude(person_visibility(actor)).values_list("pk", flat=True)[:5])
+        return None
+    return candidates.filter(date_of_birth=date_of_birth).exclude(person_visibility(actor))
 
 
-def connection_requests_for(actor) -> QuerySet:
-    """Open requests about the actor's own people."""
+def hidden_duplicate_ids(actor, *, full_name: str, date_of_birth, aliases=()) -> list[int]:
+    """Possible matches the actor may not see (for connection requests; never shown)."""
+    hidden = _hidden_candidates(actor, full_name, date_of_birth, aliases)
+    return [] if hidden is None else list(hidden.values_list("pk", flat=True)[:5])
+
+
+def connection_requests_for(actor) -> list:
+    """Open requests about the actor's own people (their names are read: one audit event)."""
     from petal.people.models import ConnectionRequest
 
-    return (
+    requests = list(
         ConnectionRequest.objects.filter(
             closed_at__isnull=True, person__in=Person.objects.filter(person_visibility(actor))
         )
         .select_related("requester", "person")
         .order_by("-created_at")
     )
+    if requests:
+        audit_record(
+            actor=actor,
+            action="people.listed",
+            categories=[Category.IDENTITY],
+            data={"people": [r.person_id for r in requests], "purpose": "requests to connect"},
+        )
+    return requests
 
 
 def possible_duplicates(
@@ -262,9 +289,8 @@ def possible_duplicates(
     if candidates is None:
         return PossibleDuplicate([], 0)
     visible = list(candidates.filter(person_visibility(actor)).order_by("full_name")[:5])
-    hidden = (
-        candidates.exclude(pk__in=[p.pk for p in visible]).exclude(person_visibility(actor)).count()
-    )
+    hidden_qs = _hidden_candidates(actor, full_name, date_of_birth, aliases)
+    hidden = 0 if hidden_qs is None else hidden_qs.count()
     if visible:
         audit_record(
             actor=actor,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from petal.access.categories import Category
 from petal.access.people import can_change_person
 from petal.audit.services import audit_record
-from petal.core.errors import NotFound, PetalError, ValidationFailed
+from petal.core.errors import Forbidden, NotFound, PetalError, ValidationFailed
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
 from petal.people.models import (
     Alias,
@@ -139,15 +139,19 @@ def person_update(
     unknown = set(values) - allowed - {"aliases"}
     if unknown:
         raise ValidationFailed(f"Not part of {category.label}: {', '.join(sorted(unknown))}")
-    bumped = Person.objects.filter(pk=person.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not bumped:
+    if "full_name" in values and not (values["full_name"] or "").strip():
+        raise ValidationFailed("Enter their name", field_errors={"full_name": ["Enter their name"]})
+    for alias in values.get("aliases") or ():
+        if len(alias.strip()) > 200:
+            message = "Each other name must be 200 characters or fewer"
+            raise ValidationFailed(message, field_errors={"aliases": [message]})
+    # Lock the row, then compare versions: a save from an out-of-date page changes nothing.
+    fresh = Person.objects.select_for_update().get(pk=person.pk)
+    if fresh.version != expected_version:
         raise EditConflict(
             "Someone else saved changes to this record while you were editing it. "
             "Your changes have not been saved: they are shown below so you can copy them."
         )
-    fresh = Person.objects.select_for_update().get(pk=person.pk)
     if category == Category.STORY:
         target, _ = Story.objects.get_or_create(person=fresh)
     else:
@@ -160,24 +164,32 @@ def person_update(
         if _plain(before) != _plain(after):
             changes[name] = [_plain(before), _plain(after)]
             setattr(target, name, after)
+    new_aliases = None
     if "aliases" in values and category == Category.IDENTITY:
         old = list(fresh.aliases.values_list("name", flat=True))
-        new = [a.strip() for a in values["aliases"] if a.strip()]
-        if sorted(old) != sorted(new):
-            changes["aliases"] = [sorted(old), sorted(new)]
-            fresh.aliases.all().delete()
-            Alias.objects.bulk_create([Alias(person=fresh, name=a) for a in new])
+        new_aliases = [a.strip() for a in values["aliases"] if a.strip()]
+        if sorted(old) == sorted(new_aliases):
+            new_aliases = None
+        else:
+            changes["aliases"] = [sorted(old), sorted(new_aliases)]
     if fresh.no_fixed_abode and fresh.address:
         changes.setdefault("address", [fresh.address, ""])
         fresh.address = ""
-    target.save()
+    if not changes:
+        # Nothing changed: no new version, so a colleague editing at the same time is not
+        # told someone else saved.
+        return fresh
+    if new_aliases is not None:
+        fresh.aliases.all().delete()
+        Alias.objects.bulk_create([Alias(person=fresh, name=a) for a in new_aliases])
+    if target is not fresh:
+        target.save()
     aliases = list(fresh.aliases.values_list("name", flat=True))
     fresh.search_names = _search_names(fresh, aliases)
-    fresh.save(update_fields=["search_names"])
-    if changes:
-        RecordVersion.objects.create(
-            person=fresh, category=category, changes=changes, changed_by=actor
-        )
+    fresh.version = F("version") + 1
+    fresh.save()
+    fresh.refresh_from_db()
+    RecordVersion.objects.create(person=fresh, category=category, changes=changes, changed_by=actor)
     audit_record(
         actor=actor,
         action="person.updated",
@@ -232,7 +244,11 @@ def episode_add(
 def episode_end(*, actor, person: Person, episode_id: int, ends_on: dt.date) -> NeedEpisode:
     """Close an open episode on a date."""
     _require_change(actor, person)
-    episode = NeedEpisode.objects.filter(pk=episode_id, person=person).first()
+    episode = (
+        NeedEpisode.objects.select_for_update()
+        .filter(pk=episode_id, person=person, ends_on__isnull=True)
+        .first()
+    )
     if episode is None:
         raise NotFound("No such episode")
     if ends_on < episode.starts_on:
@@ -312,9 +328,12 @@ def relationship_add(
     """Another trusted person the person has chosen joins them (not as lead)."""
     _require_change(actor, person)
     user = _trusted_person_user(email)
-    if TrustedRelationship.objects.filter(
-        person=person, trusted_person=user, ends_on__isnull=True
-    ).exists():
+    if (
+        user.pk == actor.pk
+        or TrustedRelationship.objects.filter(
+            person=person, trusted_person=user, ends_on__isnull=True
+        ).exists()
+    ):
         message = "They are already one of this person's trusted persons"
         raise ValidationFailed(message, field_errors={"email": [message]})
     relationship = TrustedRelationship.objects.create(
@@ -406,15 +425,18 @@ def handover_complete(*, actor, person: Person, handover_id: int):
     )
     if handover is None:
         raise NotFound("No such handover")
+    lead = TrustedRelationship.objects.filter(
+        person=person, is_lead=True, ends_on__isnull=True
+    ).values_list("trusted_person_id", flat=True)
+    if actor.pk not in {handover.from_user_id, *lead}:
+        raise Forbidden("Only the lead trusted person, or whoever planned it, completes a handover")
+    _trusted_person_user(handover.to_user.email)  # still an active trusted person?
     today = timezone.localdate()
     current = TrustedRelationship.objects.filter(person=person, ends_on__isnull=True)
     current.filter(is_lead=True).update(is_lead=False)
     if not handover.previous_stays:
-        # ends_on is the last day a relationship applied: stepping back at a handover today
-        # means yesterday was the last day, so access ends at once.
-        for stepping_back in current.filter(trusted_person=handover.from_user):
-            stepping_back.ends_on = max(stepping_back.starts_on, today - dt.timedelta(days=1))
-            stepping_back.save(update_fields=["ends_on"])
+        # ends_on is the day a relationship ended: from that day on it gives no access.
+        current.filter(trusted_person=handover.from_user).update(ends_on=today)
     incoming = current.filter(trusted_person=handover.to_user).first()
     if incoming is None:
         incoming = TrustedRelationship.objects.create(

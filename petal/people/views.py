@@ -4,6 +4,7 @@ render. A person the reader may not see answers 404, exactly as one that does no
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from petal.access.categories import Category
-from petal.core.errors import NotFound, ValidationFailed
+from petal.core.errors import Forbidden, NotFound, ValidationFailed
 from petal.people import forms, selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
 from petal.people.disadvantage import THRESHOLD
@@ -31,10 +32,18 @@ def _view_or_404(request, person_id, *, categories=None, purpose="viewed"):
 
 
 def _changeable_or_404(request, person_id, categories, purpose):
-    view = _view_or_404(request, person_id, categories=categories, purpose=purpose)
-    if not view.can_change:
-        raise Http404
-    return view
+    """For pages that change a record. Their headings show the person's name, so identity is
+    read as well as the category being changed."""
+    try:
+        return selectors.person_get_for(
+            request.user,
+            person_id,
+            categories=(Category.IDENTITY, *categories),
+            purpose=purpose,
+            require_change=True,
+        )
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 def _apply(form, error: ValidationFailed):
@@ -48,8 +57,14 @@ def _apply(form, error: ValidationFailed):
 # --- caseload -------------------------------------------------------------------------
 
 
+def _param(request, name: str, limit: int = 100) -> str:
+    """A query-string value, trimmed, shortened and without NUL characters (which PostgreSQL
+    refuses), so odd input is a miss, never an error."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 def caseload(request):
-    search = request.GET.get("q", "").strip()[:100]
+    search = _param(request, "q")
     sort = request.GET.get("sort", "name")
     if sort not in selectors.SORTS:
         sort = "name"
@@ -491,6 +506,15 @@ def handover_complete(request, person_id: int, handover_id: int):
         )
     except NotFound as exc:
         raise Http404 from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ValidationFailed:
+        messages.error(
+            request,
+            "The handover cannot be completed: the new trusted person no longer has a trusted "
+            "person sign-in. Plan the handover again with someone else.",
+        )
+        return redirect("people:person", person_id=view.person.pk)
     messages.success(request, f"{handover.to_user.display_name} is now the lead trusted person.")
     return redirect("people:person", person_id=view.person.pk)
 
