@@ -6,6 +6,21 @@ from petal.core.forms import GovukDateField
 from petal.people.models import ContactMethod, RelationshipKind
 
 
+def _organisation_field():
+    return forms.ModelChoiceField(
+        label="Through which organisation? (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Not through an organisation",
+    )
+
+
+def _organisations_into(form) -> None:
+    from petal.accounts.models import Organisation
+
+    form.fields["organisation"].queryset = Organisation.objects.order_by("name")
+
+
 class IdentityForm(forms.Form):
     full_name = forms.CharField(
         label="Full name", max_length=200, error_messages={"required": "Enter their full name"}
@@ -83,18 +98,11 @@ class RelationshipForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how you know them"},
     )
-    organisation = forms.ModelChoiceField(
-        label="Through which organisation? (optional)",
-        queryset=None,
-        required=False,
-        empty_label="Not through an organisation",
-    )
+    organisation = _organisation_field()
 
     def __init__(self, *args, **kwargs):
-        from petal.accounts.models import Organisation
-
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        _organisations_into(self)
 
 
 class StoryForm(forms.Form):
@@ -208,18 +216,11 @@ class _TrustedPersonFields(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they know the person"},
     )
-    organisation = forms.ModelChoiceField(
-        label="Through which organisation? (optional)",
-        queryset=None,
-        required=False,
-        empty_label="Not through an organisation",
-    )
+    organisation = _organisation_field()
 
     def __init__(self, *args, **kwargs):
-        from petal.accounts.models import Organisation
-
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        _organisations_into(self)
 
 
 class RelationshipAddForm(_TrustedPersonFields):

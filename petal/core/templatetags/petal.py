@@ -27,32 +27,17 @@ def _widget_class(widget, has_error: bool) -> str:
 @register.simple_tag
 def govuk_field(field, label_class: str = "", width: str = "", hint: str = ""):
     """A form group: label, hint, error messages and the input, linked for assistive tech."""
-    errors = list(field.errors)
     field_id = field.id_for_label
-    hint_text = hint or field.help_text
-    described = []
-    if hint_text:
-        described.append(f"{field_id}-hint")
-    if errors:
-        described.append(f"{field_id}-error")
+    errors, hint_html, error_html, described = _errors_and_hint(
+        field, field_id, hint or field.help_text
+    )
     css = _widget_class(field.field.widget, bool(errors))
     if width:
         css += f" govuk-input--width-{width}" if css.startswith("govuk-input") else ""
     attrs = {"class": css}
     if described:
-        attrs["aria-describedby"] = " ".join(described)
+        attrs["aria-describedby"] = described
     widget_html = field.as_widget(attrs=attrs)
-    hint_html = (
-        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', field_id, hint_text)
-        if hint_text
-        else ""
-    )
-    error_html = format_html_join(
-        "",
-        '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
-        "Error:</span> {}</p>",
-        ((field_id, e) for e in errors),
-    )
     return format_html(
         '<div class="govuk-form-group{}">'
         '<label class="govuk-label{}" for="{}">{}</label>{}{}{}</div>',
@@ -69,31 +54,16 @@ def govuk_field(field, label_class: str = "", width: str = "", hint: str = ""):
 @register.simple_tag
 def govuk_date(field, hint: str = "", legend_class: str = "govuk-fieldset__legend--s"):
     """A GOV.UK date input (fieldset, legend, hint, errors, three boxes) for a GovukDateField."""
-    errors = list(field.errors)
     name = field.html_name
-    hint_text = hint or field.help_text
-    described = []
-    if hint_text:
-        described.append(f"{name}-hint")
-    if errors:
-        described.append(f"{name}-error")
+    errors, hint_html, error_html, described = _errors_and_hint(
+        field, name, hint or field.help_text
+    )
     widget_html = field.as_widget(attrs={"id": f"id_{name}", "has_error": bool(errors)})
-    hint_html = (
-        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', name, hint_text)
-        if hint_text
-        else ""
-    )
-    error_html = format_html_join(
-        "",
-        '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
-        "Error:</span> {}</p>",
-        ((name, e) for e in errors),
-    )
     return format_html(
         '<div class="govuk-form-group{}"><fieldset class="govuk-fieldset" role="group"{}>'
         '<legend class="govuk-fieldset__legend {}">{}</legend>{}{}{}</fieldset></div>',
         " govuk-form-group--error" if errors else "",
-        format_html(' aria-describedby="{}"', " ".join(described)) if described else "",
+        format_html(' aria-describedby="{}"', described) if described else "",
         legend_class,
         field.label,
         hint_html,
@@ -103,6 +73,7 @@ def govuk_date(field, hint: str = "", legend_class: str = "govuk-fieldset__legen
 
 
 def _errors_and_hint(field, name, hint_text):
+    """Errors, hint and error HTML, and the aria-describedby value linking them to the input."""
     errors = list(field.errors)
     hint_html = (
         format_html('<div id="{}-hint" class="govuk-hint">{}</div>', name, hint_text)
