@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -65,13 +66,21 @@ def sign_out(request):
 
 def home(request):
     user = request.user
+    permissions = permissions_of(user)
+    caseload = None
+    if "people.use" in permissions:
+        from petal.people.selectors import caseload_summary
+
+        caseload = caseload_summary(user)
     return render(
         request,
         "accounts/home.html",
         {
             "memberships": selectors.memberships_for(user),
-            "permissions": permissions_of(user),
+            "permissions": permissions,
             "roles": roles_of(user),
+            "caseload": caseload,
+            "today": timezone.localdate(),
         },
     )
 

@@ -308,3 +308,43 @@ def areas_on(person: Person, day: dt.date) -> dict:
         .values("areas_on", "areas_mask")
         .get()
     )
+
+
+@dataclass
+class CaseloadSummary:
+    total: int
+    meeting_rule: int
+    due: list
+    open_requests: int
+
+
+def caseload_summary(actor, *, days: int = 7) -> CaseloadSummary:
+    """For the trusted person's home page: how many people, how many meet the rule today, and
+    whose next planned contact is due within ``days`` (names shown: one audit event)."""
+    from petal.people.models import ConnectionRequest
+
+    today = timezone.localdate()
+    visible = people_visible_to(actor)
+    due_ids = list(
+        current_relationships(actor, on=today)
+        .filter(next_contact_on__isnull=False, next_contact_on__lte=today + dt.timedelta(days=days))
+        .order_by("next_contact_on", "person_id")
+        .values_list("person_id", flat=True)[:5]
+    )
+    rows = caseload_rows(actor, due_ids)
+    due = [rows[pk] for pk in due_ids if pk in rows]
+    if due:
+        audit_record(
+            actor=actor,
+            action="people.listed",
+            categories=[Category.IDENTITY, Category.INVOLVEMENT],
+            data={"people": [p.pk for p in due], "purpose": "contacts due"},
+        )
+    return CaseloadSummary(
+        total=visible.count(),
+        meeting_rule=multiply_disadvantaged_on(visible, today).count(),
+        due=due,
+        open_requests=ConnectionRequest.objects.filter(
+            closed_at__isnull=True, person__in=visible
+        ).count(),
+    )

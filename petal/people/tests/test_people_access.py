@@ -173,7 +173,9 @@ def _bulk_people(tp, n):
     )
 
 
-@pytest.mark.parametrize("path", ["/people/", "/people/?q=bulk", "/people/?sort=-last-contact"])
+@pytest.mark.parametrize(
+    "path", ["/people/", "/people/?q=bulk", "/people/?sort=-last-contact", "/dashboard"]
+)
 def test_caseload_and_search_queries_do_not_grow_with_people(client, make_user, path):
     tp = make_user(Role.TRUSTED_PERSON)
     client.force_login(tp)

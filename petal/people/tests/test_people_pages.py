@@ -285,3 +285,22 @@ def test_person_page_answers_the_rule_for_another_date(tp_client):
     assert "Met the three-of-five rule that day." in then
     bad = tp_client.get(f"/people/{person.pk}?on_0=31&on_1=2&on_2=2024").content.decode()
     assert "Check another date must be a real date" in bad
+
+
+def test_home_page_shows_contacts_due_and_counts_for_a_trusted_person(tp_client):
+    from petal.people.tests.factories import EpisodeFactory
+
+    soon = person_of(tp_client.tp, full_name="Due Soon")
+    later = person_of(tp_client.tp, full_name="Due Later")
+    today = dt.date.today()  # noqa: DTZ011
+    soon.relationships.update(next_contact_on=today + dt.timedelta(days=2))
+    later.relationships.update(next_contact_on=today + dt.timedelta(days=30))
+    for area in AreaOfDisadvantage.objects.order_by("order")[:3]:
+        EpisodeFactory(person=soon, area=area, starts_on=dt.date(2024, 1, 1))
+    html = tp_client.get("/dashboard").content.decode()
+    assert "2 people" in html
+    assert ">1 of them</a> meet the three-of-five rule" in html
+    assert "Due Soon" in html
+    assert "Due Later" not in html
+    event = AuditEvent.objects.filter(action="people.listed").latest("sequence")
+    assert event.data["people"] == [soon.pk]
