@@ -124,3 +124,8 @@ def membership_history(user) -> QuerySet[Membership]:
         .select_related("organisation", "partnership", "governance_level")
         .order_by("ended_at", "role")
     )
+
+
+def organisation_by_slug(slug: str) -> Organisation | None:
+    """Organisations are not personal data: anyone signed in may name one."""
+    return Organisation.objects.filter(slug=slug).first()

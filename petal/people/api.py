@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from petal.access.api import require
 from petal.access.categories import Category
+from petal.accounts.selectors import organisation_by_slug
 from petal.core.errors import NotFound, ValidationFailed
 from petal.people import selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
@@ -26,7 +27,7 @@ from petal.people.schemas import (
     RelationshipOut,
     StoryOut,
 )
-from petal.reference.selectors import areas_of_disadvantage
+from petal.reference.selectors import area_by_code, areas_of_disadvantage, district_by_code
 
 router = Router(tags=["people"])
 
@@ -38,22 +39,18 @@ class ListQuery(Schema):
 
 
 def _district(code):
-    from petal.reference.models import District
-
     if not code:
         return None
-    district = District.objects.filter(code=code).first()
+    district = district_by_code(code)
     if district is None:
         raise ValidationFailed("Unknown district", field_errors={"district": ["Unknown district"]})
     return district
 
 
 def _organisation(slug):
-    from petal.accounts.models import Organisation
-
     if not slug:
         return None
-    organisation = Organisation.objects.filter(slug=slug).first()
+    organisation = organisation_by_slug(slug)
     if organisation is None:
         message = "Unknown organisation"
         raise ValidationFailed(message, field_errors={"organisation": [message]})
@@ -241,13 +238,11 @@ def episodes_list(request, person_id: int):
     summary="Add an area to a person's timeline",
 )
 def episodes_create(request, person_id: int, payload: EpisodeIn):
-    from petal.reference.models import AreaOfDisadvantage
-
     user = require(request, "people.use")
     view = selectors.person_get_for(
         user, person_id, categories=(), purpose="add episode", require_change=True
     )
-    area = AreaOfDisadvantage.objects.filter(code=payload.area).first()
+    area = area_by_code(payload.area)
     if area is None:
         raise ValidationFailed("Unknown area", field_errors={"area": ["Unknown area"]})
     episode = services.episode_add(

@@ -49,3 +49,11 @@ def partnerships_with_coverage() -> QuerySet[Partnership]:
             ),
         )
     ).order_by("name")
+
+
+def district_by_code(code: str) -> District | None:
+    return District.objects.filter(code=code).first()
+
+
+def area_by_code(code: str) -> AreaOfDisadvantage | None:
+    return AreaOfDisadvantage.objects.filter(code=code).first()
