@@ -46,30 +46,21 @@ def person_visibility(actor, *, on: dt.date | None = None) -> Q:
     return Q(pk__in=current_relationships(actor, on=on).values("person_id"))
 
 
-def readable_categories(actor, person, *, on: dt.date | None = None) -> frozenset[Category]:
-    """The categories of this person's record the actor may read now."""
-    if not _is_active_user(actor):
-        return frozenset()
-    if current_relationships(actor, on=on).filter(person=person).exists():
-        return ALL_CATEGORIES
-    return frozenset()
-
-
-def can_read_category(actor, person, category: Category, *, on: dt.date | None = None) -> bool:
-    return Category(category) in readable_categories(actor, person, on=on)
-
-
-def can_change_person(actor, person, *, on: dt.date | None = None) -> bool:
-    """Only a current trusted person changes a person's record."""
-    if not _is_active_user(actor):
-        return False
-    return current_relationships(actor, on=on).filter(person=person).exists()
-
-
 def person_access(actor, person, *, on: dt.date | None = None) -> tuple[frozenset[Category], bool]:
     """What the actor may read of this person, and whether they may change the record — one
-    question to the database for the both of them."""
+    question to the database for the both of them. Only a current trusted person changes a
+    record."""
     if not _is_active_user(actor):
         return frozenset(), False
     trusted = current_relationships(actor, on=on).filter(person=person).exists()
     return (ALL_CATEGORIES if trusted else frozenset()), trusted
+
+
+def readable_categories(actor, person, *, on: dt.date | None = None) -> frozenset[Category]:
+    """The categories of this person's record the actor may read now."""
+    return person_access(actor, person, on=on)[0]
+
+
+def can_change_person(actor, person, *, on: dt.date | None = None) -> bool:
+    """Whether the actor may change this person's record now."""
+    return person_access(actor, person, on=on)[1]

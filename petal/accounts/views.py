@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from petal.access.policy import can, permissions_of, roles_of
 from petal.accounts import forms, selectors, services
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.people.selectors import caseload_summary
 
 
 def _safe_next(request) -> str:
@@ -69,8 +70,6 @@ def home(request):
     permissions = permissions_of(user)
     caseload = None
     if "people.use" in permissions:
-        from petal.people.selectors import caseload_summary
-
         caseload = caseload_summary(user)
     return render(
         request,

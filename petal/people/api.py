@@ -11,7 +11,7 @@ from petal.accounts.selectors import organisation_by_slug
 from petal.core.errors import NotFound, ValidationFailed
 from petal.people import selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
-from petal.people.disadvantage import THRESHOLD, areas_in_mask
+from petal.people.disadvantage import THRESHOLD, area_rows, areas_in_mask
 from petal.people.schemas import (
     Contact,
     ContactRecordOut,
@@ -27,7 +27,7 @@ from petal.people.schemas import (
     RelationshipOut,
     StoryOut,
 )
-from petal.reference.selectors import area_by_code, areas_of_disadvantage, district_by_code
+from petal.reference.selectors import area_by_code, district_by_code
 
 router = Router(tags=["people"])
 
@@ -136,14 +136,14 @@ def people_list(request, query: Query[ListQuery]):
     page = selectors.caseload_page(
         user, search=query.search.replace("\x00", ""), page=query.page, page_size=page_size
     )
-    areas_dicts = [{"name": a.name, "order": a.order} for a in areas_of_disadvantage()]
+    areas = area_rows()
     items = [
         PersonListItem(
             id=p.pk,
             name=p.name,
             full_name=p.full_name,
             date_of_birth=p.date_of_birth,
-            areas_now=areas_in_mask(p.areas_mask, areas_dicts),
+            areas_now=areas_in_mask(p.areas_mask, areas),
             meets_three_of_five=p.areas_on >= THRESHOLD,
             last_contact_on=p.last_contact_on,
             next_contact_on=p.next_contact_on,

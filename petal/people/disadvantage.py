@@ -26,7 +26,8 @@ from django.db.models import (
 THRESHOLD = 3
 
 
-def _areas():
+def area_rows() -> list[dict]:
+    """The five areas as plain rows (pk, code, name, order), for building expressions."""
     from petal.reference.models import AreaOfDisadvantage
 
     return list(AreaOfDisadvantage.objects.order_by("order").values("pk", "code", "name", "order"))
@@ -42,7 +43,7 @@ def with_areas_on(people: QuerySet, day: dt.date, areas=None) -> QuerySet:
     and ``areas_mask`` (which ones: bit ``2**(order-1)`` for each area)."""
     from petal.people.models import NeedEpisode
 
-    areas = areas or _areas()
+    areas = areas or area_rows()
     flags = {}
     for area in areas:
         flags[f"area_{area['order']}"] = Exists(
@@ -99,7 +100,7 @@ def cohort_by_partnership(day: dt.date, people: QuerySet | None = None) -> dict[
 
 
 def areas_in_mask(mask: int, areas=None) -> list[str]:
-    areas = areas or _areas()
+    areas = areas or area_rows()
     return [a["name"] for a in areas if mask & 2 ** (a["order"] - 1)]
 
 
@@ -118,7 +119,7 @@ def cohort_on(day: dt.date, people: QuerySet | None = None) -> Cohort:
     database. ``people`` narrows the population (it must already be access-filtered)."""
     from petal.people.models import Person
 
-    areas = _areas()
+    areas = area_rows()
     base = people if people is not None else Person.objects.all()
     cohort = multiply_disadvantaged_on(base.order_by(), day)
     by_district = {

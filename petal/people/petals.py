@@ -20,13 +20,6 @@ def petals_for_mask(mask: int, areas) -> list[Petal]:
     ]
 
 
-def petals_for_areas(current_ids: set[int], areas) -> list[Petal]:
-    return [
-        Petal(area.name, area.colour, area.pk in current_ids, index * 72)
-        for index, area in enumerate(areas)
-    ]
-
-
 def summary(petals: list[Petal]) -> str:
     names = [p.name for p in petals if p.filled]
     return ", ".join(names) if names else "none"

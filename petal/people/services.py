@@ -24,7 +24,7 @@ from petal.people.models import (
     Story,
     TrustedRelationship,
 )
-from petal.people.selectors import normalise_name
+from petal.people.selectors import normalise_name, people_visible_to
 
 
 class EditConflict(PetalError):
@@ -527,7 +527,7 @@ def connection_close(*, actor, request_id: int):
 
     request = (
         ConnectionRequest.objects.filter(pk=request_id, closed_at__isnull=True)
-        .filter(person__in=Person.objects.filter(_visible(actor)))
+        .filter(person__in=people_visible_to(actor))
         .first()
     )
     if request is None:
@@ -536,9 +536,3 @@ def connection_close(*, actor, request_id: int):
     request.save(update_fields=["closed_at"])
     audit_record(actor=actor, action="people.connection_closed", obj=request)
     return request
-
-
-def _visible(actor):
-    from petal.access.people import person_visibility
-
-    return person_visibility(actor)

@@ -157,8 +157,6 @@ def person_new(request, step="identity"):
             return redirect("people:new-check")
     else:
         form = _form_from_draft(step, _draft(request))
-        if _draft(request).get(step) is None:
-            form = STEP_FORMS[step]()
     number = STEPS.index(step) + 1
     back = (
         reverse("people:caseload")
