@@ -44,6 +44,15 @@ def _programme_area():
     return ProgrammeArea.objects.get(slug="cambridgeshire-peterborough")
 
 
+def _record_change(*, actor, person, category, changes: dict, action: str, data: dict) -> None:
+    """Every change to a person's record leaves a version (who, when, what changed) for readers
+    of that category, and an audit event, in the caller's transaction."""
+    RecordVersion.objects.create(
+        person=person, category=category, changes=changes, changed_by=actor
+    )
+    audit_record(actor=actor, action=action, obj=person, categories=[category], data=data)
+
+
 def _require_change(actor, person: Person) -> None:
     # The caller fetched the person through a selector, so the actor can see them; changing
     # is a separate question. Not allowed → not found, so nothing leaks either way.
@@ -189,12 +198,12 @@ def person_update(
     fresh.version = F("version") + 1
     fresh.save()
     fresh.refresh_from_db()
-    RecordVersion.objects.create(person=fresh, category=category, changes=changes, changed_by=actor)
-    audit_record(
+    _record_change(
         actor=actor,
+        person=fresh,
+        category=category,
+        changes=changes,
         action="person.updated",
-        obj=fresh,
-        categories=[category],
         data={"fields": sorted(changes)},
     )
     return fresh
@@ -224,17 +233,12 @@ def episode_add(
         note=note.strip(),
         recorded_by=actor,
     )
-    RecordVersion.objects.create(
+    _record_change(
+        actor=actor,
         person=person,
         category=Category.NEEDS,
         changes={"episode": [None, f"{area.name} from {starts_on.isoformat()}"]},
-        changed_by=actor,
-    )
-    audit_record(
-        actor=actor,
         action="person.episode_added",
-        obj=person,
-        categories=[Category.NEEDS],
         data={"episode": episode.pk},
     )
     return episode
@@ -257,17 +261,12 @@ def episode_end(*, actor, person: Person, episode_id: int, ends_on: dt.date) -> 
     before = episode.ends_on
     episode.ends_on = ends_on
     episode.save(update_fields=["ends_on"])
-    RecordVersion.objects.create(
+    _record_change(
+        actor=actor,
         person=person,
         category=Category.NEEDS,
         changes={f"episode {episode.pk} ends": [_plain(before), ends_on.isoformat()]},
-        changed_by=actor,
-    )
-    audit_record(
-        actor=actor,
         action="person.episode_ended",
-        obj=person,
-        categories=[Category.NEEDS],
         data={"episode": episode.pk},
     )
     return episode
@@ -345,17 +344,12 @@ def relationship_add(
         starts_on=timezone.localdate(),
         is_lead=False,
     )
-    RecordVersion.objects.create(
+    _record_change(
+        actor=actor,
         person=person,
         category=Category.INVOLVEMENT,
         changes={"trusted person": [None, user.display_name]},
-        changed_by=actor,
-    )
-    audit_record(
-        actor=actor,
         action="person.relationship_added",
-        obj=person,
-        categories=[Category.INVOLVEMENT],
         data={"trusted_person": user.pk},
     )
     return relationship
@@ -451,17 +445,12 @@ def handover_complete(*, actor, person: Person, handover_id: int):
     handover.status = HandoverStatus.COMPLETED
     handover.completed_at = timezone.now()
     handover.save(update_fields=["status", "completed_at"])
-    RecordVersion.objects.create(
+    _record_change(
+        actor=actor,
         person=person,
         category=Category.INVOLVEMENT,
         changes={"lead": [handover.from_user.display_name, handover.to_user.display_name]},
-        changed_by=actor,
-    )
-    audit_record(
-        actor=actor,
         action="person.handover_completed",
-        obj=person,
-        categories=[Category.INVOLVEMENT],
         data={"handover": handover.pk},
     )
     return handover
