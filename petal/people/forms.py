@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from petal.core.forms import GovukDateField
-from petal.people.models import ContactMethod, RelationshipKind
+from petal.people.models import AgreementMethod, ContactMethod, RelationshipKind
 
 
 def _organisation_field():
@@ -231,11 +231,7 @@ class HandoverForm(_TrustedPersonFields):
     planned_for = GovukDateField(label="When should the handover happen?")
     agreed_how = forms.ChoiceField(
         label="How did they agree to the handover?",
-        choices=[
-            ("in_person", "In person"),
-            ("phone", "On the phone"),
-            ("writing", "In writing"),
-        ],
+        choices=AgreementMethod.choices,
         widget=forms.RadioSelect,
         help_text="A handover needs the person's agreement. If they have not agreed, talk to them first",
         error_messages={"required": "Select how they agreed to the handover"},
