@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, django_auth
 
 from petal.accounts.api import router as accounts_router
+from petal.consent.api import router as consent_router
 from petal.core.errors import PetalError
 from petal.people.api import router as people_router
 
@@ -69,3 +70,4 @@ def unauthorised(request, exc):
 
 api.add_router("", accounts_router)
 api.add_router("", people_router)
+api.add_router("", consent_router)

@@ -84,6 +84,8 @@ else:
 PETAL_BASE_URL = env_str("PETAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 PETAL_CONTACT_EMAIL = "changing.futures@cambridgeshire.gov.uk"
 PETAL_DEMO = env_bool("PETAL_DEMO", not PRODUCTION)
+# How long a safeguarding break-glass gives access to a record without consent (hours).
+PETAL_BREAK_GLASS_HOURS = env_int("PETAL_BREAK_GLASS_HOURS", 72)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "petal.accounts",
     "petal.site",
     "petal.people",
+    "petal.consent",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", mark_api_urls(api.urls)),
     path("audit/", include("petal.audit.urls")),
     path("people/", include("petal.people.urls")),
+    path("", include("petal.consent.urls")),
     path("", include("petal.accounts.urls")),
     # Last: public pages live at /<slug>, after every fixed path.
     path("", include("petal.site.urls")),

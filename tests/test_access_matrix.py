@@ -16,10 +16,20 @@ from petal.access.roles import Role
 R = Role
 ANON = "anonymous"
 NO_ROLE = "no role"
-PRINCIPALS = [ANON, NO_ROLE, *[r.value for r in Role]]
+# A person Petal supports, signed in to their own record (no staff role, ever).
+INDIVIDUAL = "individual"
+PRINCIPALS = [ANON, NO_ROLE, INDIVIDUAL, *[r.value for r in Role]]
 EVERY_ROLE = {r.value for r in Role}
-SIGNED_IN = EVERY_ROLE | {NO_ROLE}
+SIGNED_IN = EVERY_ROLE | {NO_ROLE, INDIVIDUAL}
 EVERYONE = SIGNED_IN | {ANON}
+# Roles whose work is with people's records (which records: decided per person).
+PEOPLE = {
+    R.TRUSTED_PERSON,
+    R.SERVICE_STAFF,
+    R.CHAMPION,
+    R.PARTNERSHIP_COORDINATOR,
+    R.SAFEGUARDING_LEAD,
+}
 
 
 def allow(ok: set[str], *, ok_status=200, denied=403, anon=302):
@@ -45,7 +55,11 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     # Signed-in visitors to the sign-in page are sent on to their dashboard.
     "accounts:sign-in": ("/sign-in", {p: (200 if p == ANON else 302) for p in PRINCIPALS}),
     "accounts:sign-out": ("/sign-out", {p: 405 for p in PRINCIPALS}),
-    "accounts:home": ("/dashboard", allow(SIGNED_IN)),
+    # A person's own sign-in is sent on to their record.
+    "accounts:home": (
+        "/dashboard",
+        {**allow(SIGNED_IN), INDIVIDUAL: 302},
+    ),
     "accounts:account": ("/account", allow(SIGNED_IN)),
     "accounts:token-create": ("/account/tokens/new", allow(SIGNED_IN)),
     "accounts:token-revoke": ("/account/tokens/1/revoke", allow(set(), anon=302, denied=405)),
@@ -70,38 +84,39 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:password-reset-sent": ("/password-reset/sent", allow(EVERYONE)),
     "accounts:password-reset-confirm": ("/password-reset/MQ/not-a-token", allow(EVERYONE)),
     "accounts:password-reset-complete": ("/password-reset/complete", allow(EVERYONE)),
-    "people:caseload": ("/people/", allow({R.TRUSTED_PERSON})),
+    "people:caseload": ("/people/", allow(PEOPLE)),
+    "people:export": ("/people/export.csv", allow(PEOPLE)),
     "people:new": ("/people/new", allow({R.TRUSTED_PERSON})),
     "people:new-step": ("/people/new/contact", allow({R.TRUSTED_PERSON})),
     # With nothing typed yet, checking answers sends you back to the first question.
     "people:new-check": ("/people/new/check", allow({R.TRUSTED_PERSON}, ok_status=302)),
     # Someone else's person: as if it did not exist, even for a trusted person.
-    "people:person": ("/people/{person}", allow({R.TRUSTED_PERSON}, ok_status=404)),
-    "people:edit": ("/people/{person}/edit/story", allow({R.TRUSTED_PERSON}, ok_status=404)),
+    "people:person": ("/people/{person}", allow(PEOPLE, ok_status=404)),
+    "people:edit": ("/people/{person}/edit/story", allow(PEOPLE, ok_status=404)),
     "people:episode-new": (
         "/people/{person}/episodes/new",
-        allow({R.TRUSTED_PERSON}, ok_status=404),
+        allow(PEOPLE, ok_status=404),
     ),
     "people:episode-end": (
         "/people/{person}/episodes/{episode}/end",
-        allow({R.TRUSTED_PERSON}, ok_status=404),
+        allow(PEOPLE, ok_status=404),
     ),
     "people:contact-new": (
         "/people/{person}/contacts/new",
-        allow({R.TRUSTED_PERSON}, ok_status=404),
+        allow(PEOPLE, ok_status=404),
     ),
     "people:relationship-new": (
         "/people/{person}/relationships/new",
-        allow({R.TRUSTED_PERSON}, ok_status=404),
+        allow(PEOPLE, ok_status=404),
     ),
     "people:handover-new": (
         "/people/{person}/handover/new",
-        allow({R.TRUSTED_PERSON}, ok_status=404),
+        allow(PEOPLE, ok_status=404),
     ),
     # POST only: a GET is refused before any record is looked up, whatever the id.
     "people:handover-complete": (
         "/people/{person}/handover/1/complete",
-        allow({R.TRUSTED_PERSON}, ok_status=405),
+        allow(PEOPLE, ok_status=405),
     ),
     "people:new-connect": ("/people/new/connect", allow({R.TRUSTED_PERSON}, ok_status=405)),
     "people:connections": ("/people/connections", allow({R.TRUSTED_PERSON})),
@@ -109,6 +124,52 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         "/people/connections/1/close",
         allow({R.TRUSTED_PERSON}, ok_status=405),
     ),
+    # Consent pages of someone else's person: as if they did not exist.
+    "consent:person": ("/people/{person}/consents", allow(PEOPLE, ok_status=404)),
+    "consent:new": ("/people/{person}/consents/new", allow(PEOPLE, ok_status=404)),
+    "consent:receipt": (
+        "/people/{person}/consents/{consent}/receipt",
+        allow(PEOPLE, ok_status=404),
+    ),
+    "consent:receipt-pdf": (
+        "/people/{person}/consents/{consent}/receipt.pdf",
+        allow(PEOPLE, ok_status=404),
+    ),
+    "consent:withdraw": (
+        "/people/{person}/consents/{consent}/withdraw",
+        allow(PEOPLE, ok_status=404),
+    ),
+    "consent:renew": (
+        "/people/{person}/consents/{consent}/renew",
+        allow(PEOPLE, ok_status=404),
+    ),
+    "consent:own-access": ("/people/{person}/own-sign-in", allow(PEOPLE, ok_status=404)),
+    "consent:own-access-end": (
+        "/people/{person}/own-sign-in/end",
+        allow(PEOPLE, ok_status=405),
+    ),
+    "consent:safeguarding": ("/safeguarding/", allow({R.SAFEGUARDING_LEAD})),
+    "consent:break-glass-close": (
+        "/safeguarding/1/close",
+        allow({R.SAFEGUARDING_LEAD}, ok_status=405),
+    ),
+    "consent:oversight": ("/consent/", allow({R.DATA_PROTECTION_LEAD})),
+    "consent:expiring": ("/consent/expiring", allow({R.DATA_PROTECTION_LEAD})),
+    "consent:break-glass-queue": ("/consent/break-glass", allow({R.DATA_PROTECTION_LEAD})),
+    "consent:break-glass-review": (
+        "/consent/break-glass/999999",
+        allow({R.DATA_PROTECTION_LEAD}, ok_status=404),
+    ),
+    "consent:access-report": ("/consent/access-report", allow({R.DATA_PROTECTION_LEAD})),
+    "consent:agreements": ("/consent/agreements", allow({R.DATA_PROTECTION_LEAD})),
+    "consent:agreement-new": ("/consent/agreements/new", allow({R.DATA_PROTECTION_LEAD})),
+    "consent:own": ("/your-record/", allow({INDIVIDUAL})),
+    # Someone else's consent: as if it did not exist.
+    "consent:own-withdraw": (
+        "/your-record/consents/{consent}/withdraw",
+        allow({INDIVIDUAL}, ok_status=404),
+    ),
+    "consent:own-start": ("/your-record/start", allow(EVERYONE)),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.
@@ -117,31 +178,45 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "api:api-root": ("/api/v1/", {p: 404 for p in PRINCIPALS}),
     "api:me": ("/api/v1/me", allow(SIGNED_IN, anon=401)),
     # API operations sharing a path share a URL; each is checked in API_OPERATIONS below.
-    "api:people_list": ("/api/v1/people", allow({R.TRUSTED_PERSON}, anon=401)),
-    "api:people_create": ("/api/v1/people", allow({R.TRUSTED_PERSON}, anon=401)),
+    "api:people_list": ("/api/v1/people", allow(PEOPLE, anon=401)),
+    "api:people_create": ("/api/v1/people", allow(PEOPLE, anon=401)),
     "api:people_get": (
         "/api/v1/people/{person}",
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     "api:people_patch": (
         "/api/v1/people/{person}",
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     "api:episodes_list": (
         "/api/v1/people/{person}/episodes",
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     "api:episodes_create": (
         "/api/v1/people/{person}/episodes",
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     "api:relationships_create": (
         "/api/v1/people/{person}/relationships",
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     "api:relationships_list": (
         "/api/v1/people/{person}/relationships",
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
+    ),
+    "api:consents_list": (
+        "/api/v1/people/{person}/consents",
+        allow(PEOPLE, ok_status=404, anon=401),
+    ),
+    "api:consents_create": (
+        "/api/v1/people/{person}/consents",
+        allow(PEOPLE, ok_status=404, anon=401),
+    ),
+    # POST-only operations: a GET is refused by the API before anyone is identified.
+    "api:consents_withdraw": ("/api/v1/consents/{consent}/withdraw", {p: 405 for p in PRINCIPALS}),
+    "api:break_glass_create": (
+        "/api/v1/people/{person}/break-glass",
+        {p: 405 for p in PRINCIPALS},
     ),
 }
 
@@ -149,7 +224,7 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
 # a bearer token. {person} is someone else's person: a trusted person gets 404 for it.
 API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] = {
     ("get", "/api/v1/me"): ("/api/v1/me", None, allow(SIGNED_IN, anon=401)),
-    ("get", "/api/v1/people"): ("/api/v1/people", None, allow({R.TRUSTED_PERSON}, anon=401)),
+    ("get", "/api/v1/people"): ("/api/v1/people", None, allow(PEOPLE, anon=401)),
     ("post", "/api/v1/people"): (
         "/api/v1/people",
         {"full_name": "Matrix Person"},
@@ -158,32 +233,54 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
     ("get", "/api/v1/people/{person_id}"): (
         "/api/v1/people/{person}",
         None,
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     ("patch", "/api/v1/people/{person_id}"): (
         "/api/v1/people/{person}",
         {"version": 1, "full_name": "Changed"},
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     ("get", "/api/v1/people/{person_id}/episodes"): (
         "/api/v1/people/{person}/episodes",
         None,
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     ("post", "/api/v1/people/{person_id}/episodes"): (
         "/api/v1/people/{person}/episodes",
         {"area": "homelessness", "starts_on": "2026-01-01"},
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     ("post", "/api/v1/people/{person_id}/relationships"): (
         "/api/v1/people/{person}/relationships",
         {"email": "nobody@example.org", "kind": "social"},
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
     ),
     ("get", "/api/v1/people/{person_id}/relationships"): (
         "/api/v1/people/{person}/relationships",
         None,
-        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+        allow(PEOPLE, ok_status=404, anon=401),
+    ),
+    ("get", "/api/v1/people/{person_id}/consents"): (
+        "/api/v1/people/{person}/consents",
+        None,
+        allow(PEOPLE, ok_status=404, anon=401),
+    ),
+    ("post", "/api/v1/people/{person_id}/consents"): (
+        "/api/v1/people/{person}/consents",
+        {"categories": ["identity"], "ends_on": "2030-01-01", "given_how": "verbal"},
+        allow(PEOPLE, ok_status=404, anon=401),
+    ),
+    # Someone else's person's consent: as if it did not exist.
+    ("post", "/api/v1/consents/{consent_id}/withdraw"): (
+        "/api/v1/consents/{consent}/withdraw",
+        {"how": "verbal"},
+        allow(PEOPLE, ok_status=404, anon=401),
+    ),
+    # A safeguarding lead may open any record: {person} exists, so it opens.
+    ("post", "/api/v1/people/{person_id}/break-glass"): (
+        "/api/v1/people/{person}/break-glass",
+        {"lawful_basis": "safeguarding", "reason": "missing", "details": "Missing since Friday"},
+        allow({R.SAFEGUARDING_LEAD}, ok_status=201, anon=401),
     ),
 }
 
@@ -214,16 +311,24 @@ def principal_client(client, make_user):
     def for_principal(principal):
         if principal == ANON:
             return client
-        user = make_user(None if principal == NO_ROLE else Role(principal))
-        client.force_login(user)
+        client.force_login(_principal_user(principal, make_user))
         return client
 
     return for_principal
 
 
+def _principal_user(principal, make_user):
+    if principal == INDIVIDUAL:
+        from petal.consent.tests.factories import make_individual
+
+        return make_individual()
+    return make_user(None if principal == NO_ROLE else Role(principal))
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_pages_answer_each_principal_as_expected(principal, principal_client, make_user):
+    from petal.consent.tests.factories import ConsentFactory
     from petal.people.tests.factories import EpisodeFactory, person_of
 
     other = make_user(Role.TRUSTED_PERSON)
@@ -233,6 +338,7 @@ def test_pages_answer_each_principal_as_expected(principal, principal_client, ma
         "other_membership": other.memberships.get().pk,
         "person": person.pk,
         "episode": EpisodeFactory(person=person).pk,
+        "consent": ConsentFactory(person=person, grantee_user=other).pk,
     }
     c = principal_client(principal)
     wrong = {}
@@ -250,17 +356,20 @@ def test_api_operations_answer_each_principal_as_expected(principal, make_user, 
     import json
 
     from petal.accounts.services import token_create
+    from petal.consent.tests.factories import ConsentFactory
     from petal.people.tests.factories import person_of
 
-    person = person_of(make_user(Role.TRUSTED_PERSON))
+    owner = make_user(Role.TRUSTED_PERSON)
+    person = person_of(owner)
+    consent = ConsentFactory(person=person, grantee_user=owner)
     headers = {}
     if principal != ANON:
-        user = make_user(None if principal == NO_ROLE else Role(principal))
+        user = _principal_user(principal, make_user)
         _, raw = token_create(actor=user, name="matrix")
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     wrong = {}
     for (method, _), (template, body, expected) in API_OPERATIONS.items():
-        path = template.format(person=person.pk)
+        path = template.format(person=person.pk, consent=consent.pk)
         if body is None:
             response = getattr(client, method)(path, **headers)
         else:

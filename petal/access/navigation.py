@@ -19,7 +19,10 @@ class NavItem:
 # (label, url name, permission or None for anyone signed in)
 SIGNED_IN_NAV = [
     ("Home", "accounts:home", "account.use"),
+    ("Your record", "consent:own", "self.view"),
     ("My people", "people:caseload", "people.use"),
+    ("Safeguarding", "consent:safeguarding", "people.break_glass"),
+    ("Consent oversight", "consent:oversight", "consent.oversee"),
     ("Organisations", "accounts:organisations", "organisations.view"),
     ("People with sign-ins", "accounts:users", "users.view"),
     ("Public pages", "site:page-list", "site.edit_pages"),

@@ -15,6 +15,21 @@ R = Role
 
 # Marks a permission every signed-in, active user holds, whatever their roles (or none yet).
 ANY_SIGNED_IN: frozenset = frozenset({"*"})
+# Marks a permission held only by a person Petal supports, signed in to see their own record.
+SELF: frozenset = frozenset({"self"})
+
+# Roles whose work is with people's records. Which records, and which categories of them, is
+# decided per person in petal.access.people: a trusted person sees their own people; others
+# see what a person's consent (or a break-glass) gives them, and nothing else.
+PEOPLE_ROLES = frozenset(
+    {
+        R.TRUSTED_PERSON,
+        R.SERVICE_STAFF,
+        R.CHAMPION,
+        R.PARTNERSHIP_COORDINATOR,
+        R.SAFEGUARDING_LEAD,
+    }
+)
 
 PERMISSIONS: dict[str, frozenset] = {
     "account.use": ANY_SIGNED_IN,
@@ -28,9 +43,17 @@ PERMISSIONS: dict[str, frozenset] = {
     "users.view": frozenset({R.ADMINISTRATOR, R.DATA_PROTECTION_LEAD, R.PROGRAMME_TEAM}),
     # Giving people sign-ins and roles, and disabling sign-ins.
     "users.manage": frozenset({R.ADMINISTRATOR}),
-    # Supporting people as their trusted person: the caseload, adding people, their records.
+    # Reading the records of people: your own people, or those shared with you by consent.
     # Which people's records a reader sees is decided per person in petal.access.people.
-    "people.use": frozenset({R.TRUSTED_PERSON}),
+    "people.use": PEOPLE_ROLES,
+    # Adding a person, as their trusted person, and answering requests to connect.
+    "people.add": frozenset({R.TRUSTED_PERSON}),
+    # Opening a record without consent on a safeguarding or other lawful basis (break-glass).
+    "people.break_glass": frozenset({R.SAFEGUARDING_LEAD}),
+    # Consents due to expire, the break-glass review queue, access reports, sharing agreements.
+    "consent.oversee": frozenset({R.DATA_PROTECTION_LEAD}),
+    # A person supported by Petal, signed in: their consents and who read their record.
+    "self.view": SELF,
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }
@@ -45,10 +68,22 @@ def roles_of(user) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_petal_roles", None)
     if cached is None:
-        from petal.accounts.selectors import active_roles_for_user_id
-
-        cached = frozenset(Role(r) for r in active_roles_for_user_id(user.pk))
+        cached = frozenset(Role(m[0]) for m in memberships_of(user))
         user._petal_roles = cached
+    return cached
+
+
+def memberships_of(user) -> list[tuple[str, int | None, int | None]]:
+    """(role, organisation id, partnership id) for the user's memberships in force now, cached
+    on the user object for the request (one query for roles and for consent scope)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_petal_memberships", None)
+    if cached is None:
+        from petal.accounts.selectors import active_memberships_for_user_id
+
+        cached = active_memberships_for_user_id(user.pk)
+        user._petal_memberships = cached
     return cached
 
 
@@ -64,6 +99,11 @@ def can(user, permission: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     allowed = PERMISSIONS[permission]
+    if getattr(user, "is_individual", False):
+        # A person's own sign-in never holds a staff permission, whatever else is recorded.
+        return allowed is SELF or allowed is ANY_SIGNED_IN
+    if allowed is SELF:
+        return False
     if allowed is ANY_SIGNED_IN:
         return True
     return bool(roles_of(user) & allowed)
@@ -71,6 +111,8 @@ def can(user, permission: str) -> bool:
 
 def roles_with(permission: str) -> frozenset[Role]:
     allowed = PERMISSIONS[permission]
+    if allowed is SELF:
+        return frozenset()
     return frozenset(ALL_ROLES) if allowed is ANY_SIGNED_IN else allowed
 
 

@@ -5,14 +5,14 @@ from django.contrib.auth import forms as auth_forms
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(
+    email = forms.CharField(
         label="Email address",
+        help_text="Or the sign-in name on your receipt, if you have no email",
         max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your email address"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}
+        ),
     )
     password = forms.CharField(
         label="Password",
@@ -20,6 +20,26 @@ class SignInForm(forms.Form):
         error_messages={"required": "Enter your password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def clean_email(self):
+        import re
+
+        from django.core.validators import validate_email
+
+        from petal.accounts.models import sign_in_email
+
+        value = self.cleaned_data["email"].strip()
+        if "@" not in value and not re.fullmatch(r"petal-\d{4}-\d{4}", value.lower()):
+            raise forms.ValidationError(
+                "Enter an email address in the correct format, like name@example.org"
+            )
+        try:
+            validate_email(sign_in_email(value))
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                "Enter an email address in the correct format, like name@example.org"
+            ) from error
+        return sign_in_email(value)
 
 
 class TokenForm(forms.Form):

@@ -8,6 +8,23 @@ from django.utils import timezone
 
 from petal.access.roles import Role
 
+# A person Petal supports who has no email address signs in with a name printed on their
+# receipt, like "petal-4821-3390"; it is kept as an address at this reserved, undeliverable
+# domain, so every sign-in still has one unique email-shaped identifier.
+INDIVIDUAL_DOMAIN = "people.petal.invalid"
+
+
+def sign_in_email(name: str) -> str:
+    """The identifier for what someone typed at sign-in: an email address, or a sign-in name."""
+    name = name.strip().lower()
+    return name if "@" in name else f"{name}@{INDIVIDUAL_DOMAIN}"
+
+
+def sign_in_name(email: str) -> str:
+    """What to tell someone to type at sign-in."""
+    suffix = "@" + INDIVIDUAL_DOMAIN
+    return email[: -len(suffix)] if email.endswith(suffix) else email
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -30,6 +47,9 @@ class User(AbstractBaseUser):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    # A person Petal supports, signed in to see their own consents and who read their record.
+    # Such a sign-in never holds a staff role (petal.access.policy.can refuses them all).
+    is_individual = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

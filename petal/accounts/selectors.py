@@ -16,6 +16,16 @@ def _active_memberships() -> QuerySet[Membership]:
     return Membership.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
 
 
+def active_memberships_for_user_id(user_id: int) -> list[tuple[str, int | None, int | None]]:
+    """(role, organisation id, partnership id) for each membership in force now: one query
+    that answers both "which roles?" and "through which organisations and partnerships?"."""
+    return list(
+        _active_memberships()
+        .filter(user_id=user_id)
+        .values_list("role", "organisation_id", "partnership_id")
+    )
+
+
 def active_roles_for_user_id(user_id: int) -> list[str]:
     """The distinct roles a user holds through memberships in force now."""
     return list(
@@ -129,3 +139,11 @@ def membership_history(user) -> QuerySet[Membership]:
 def organisation_by_slug(slug: str) -> Organisation | None:
     """Organisations are not personal data: anyone signed in may name one."""
     return Organisation.objects.filter(slug=slug).first()
+
+
+def users_with_role(role) -> QuerySet[User]:
+    """Active users holding a role now (for notifications)."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=_active_memberships().filter(role=role).values("user_id"),
+    ).order_by("pk")

@@ -202,22 +202,28 @@ def user_invite(
     return user
 
 
-def _send_invitation(user: User) -> None:
+def invitation_link(user: User) -> str:
+    """A link that lets the user set their password (Django's password-reset token)."""
     from django.contrib.auth.tokens import default_token_generator
-    from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    from petal.core.tasks import email_enqueue
-
-    link = settings.PETAL_BASE_URL + reverse(
+    return settings.PETAL_BASE_URL + reverse(
         "accounts:password-reset-confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     )
+
+
+def _send_invitation(user: User) -> None:
+    from django.template.loader import render_to_string
+
+    from petal.core.tasks import email_enqueue
+
+    link = invitation_link(user)
     body = render_to_string("accounts/email/invitation.txt", {"user": user, "link": link})
     email_enqueue(to=[user.email], subject="Your Petal sign-in", body=body)
 
@@ -233,6 +239,11 @@ def membership_give(
     governance_level=None,
 ) -> Membership:
     """Give an existing sign-in another role (checked for what that role needs)."""
+    from petal.core.errors import ValidationFailed
+
+    if user.is_individual:
+        message = "This is a person's own sign-in to their record: it cannot hold a staff role"
+        raise ValidationFailed(message, field_errors={"role": [message]})
     _check_membership(role, organisation, partnership, governance_level)
     return membership_add(
         actor=actor,

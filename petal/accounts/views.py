@@ -67,6 +67,8 @@ def sign_out(request):
 
 def home(request):
     user = request.user
+    if user.is_individual:
+        return redirect("consent:own")
     permissions = permissions_of(user)
     caseload = None
     if "people.use" in permissions:

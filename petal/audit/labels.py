@@ -15,6 +15,7 @@ ACTIONS = {
     "account.token_revoked": "API token revoked",
     "site.page_updated": "Public page changed",
     "people.listed": "List of people viewed",
+    "people.exported": "List of people downloaded",
     "people.duplicates_shown": "Possible duplicates shown",
     "person.read": "Person's record read",
     "person.created": "Person added",
@@ -28,6 +29,20 @@ ACTIONS = {
     "people.connection_requested": "Asked to connect about a possible shared person",
     "people.connection_closed": "Request to connect dealt with",
     "audit.trail_viewed": "Audit trail viewed",
+    "consent.agreement_created": "Information-sharing agreement added",
+    "consent.recorded": "Consent to share recorded",
+    "consent.renewed": "Consent to share renewed",
+    "consent.withdrawn": "Consent to share withdrawn",
+    "consent.expiry_warned": "Told that a consent ends soon",
+    "consent.own_access_invited": "Given their own sign-in",
+    "consent.own_access_started": "Set up their own sign-in",
+    "consent.own_access_ended": "Own sign-in turned off",
+    "consent.access_report_viewed": "Access report viewed",
+    "story.read_instead_of_retold": "Story read instead of asked again",
+    "breakglass.opened": "Opened without consent (break-glass)",
+    "breakglass.closed": "Access without consent ended early",
+    "breakglass.reviewed": "Access without consent reviewed",
+    "breakglass.searched": "Searched for a record to open without consent",
     "account.users_listed": "List of sign-ins viewed",
 }
 
@@ -37,6 +52,7 @@ OBJECT_TYPES = {
     "site.page": "Public page",
     "people.person": "Person",
     "people.connectionrequest": "Request to connect",
+    "consent.sharingagreement": "Information-sharing agreement",
 }
 
 

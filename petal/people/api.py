@@ -157,7 +157,7 @@ def people_list(request, query: Query[ListQuery]):
 
 @router.post("/people", response={201: PersonOut}, summary="Add a person you support")
 def people_create(request, payload: PersonIn):
-    user = require(request, "people.use")
+    user = require(request, "people.add")
     with transaction.atomic():
         person = services.person_create(
             actor=user,

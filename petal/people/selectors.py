@@ -8,11 +8,19 @@ import re
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from petal.access.categories import Category
-from petal.access.people import current_relationships, person_access, person_visibility
+from petal.access.people import (
+    Access,
+    break_glass_active,
+    consents_covering,
+    current_relationships,
+    listed_contact_visibility,
+    person_access,
+    person_visibility,
+)
 from petal.audit.services import audit_record
 from petal.core.errors import NotFound
 from petal.people.disadvantage import covering, multiply_disadvantaged_on, with_areas_on
@@ -37,9 +45,10 @@ _DATE = re.compile(r"^\s*(\d{1,2})[/ .-](\d{1,2})[/ .-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 
-def people_visible_to(actor) -> QuerySet[Person]:
-    """Everyone whose record the actor may open (no audit: callers that show data do that)."""
-    return Person.objects.filter(person_visibility(actor))
+def people_visible_to(actor, category: Category | None = Category.IDENTITY) -> QuerySet[Person]:
+    """Everyone whose ``category`` the actor may read (no audit: callers that show data do
+    that). Lists and search show names, so they ask for identity, the default."""
+    return Person.objects.filter(person_visibility(actor, category))
 
 
 def parse_search_date(text: str) -> dt.date | None:
@@ -85,16 +94,110 @@ def _next_contact(actor, today):
     return Subquery(mine.values("next_contact_on")[:1])
 
 
+@dataclass
+class RowAccess:
+    """Per row of a list: which parts the reader may see there, and how they come to see it."""
+
+    needs: bool = False
+    involvement: bool = False
+    contact: bool = False
+    trusted: bool = False
+    shared_until: dt.date | None = None
+    urgent_until: dt.datetime | None = None
+
+
+def row_access(actor, ids: list[int]) -> dict[int, RowAccess]:
+    """For a page of people: what of each row the reader may see in a list — a fixed handful of
+    queries whatever the number of rows."""
+    if not ids:
+        return {}
+    today = timezone.localdate()
+    rows = {pk: RowAccess() for pk in ids}
+    for pk in (
+        current_relationships(actor, on=today)
+        .filter(person_id__in=ids)
+        .values_list("person_id", flat=True)
+    ):
+        rows[pk].trusted = rows[pk].needs = rows[pk].involvement = True
+    for glass in (
+        break_glass_active(actor).filter(person_id__in=ids).values("person_id", "expires_at")
+    ):
+        row = rows[glass["person_id"]]
+        row.needs = row.involvement = True
+        row.urgent_until = max(filter(None, [row.urgent_until, glass["expires_at"]]))
+    from petal.consent.models import CATEGORY_BIT
+
+    for consent in (
+        consents_covering(actor, on=today)
+        .filter(person_id__in=ids)
+        .values("person_id", "category_bits", "ends_on")
+    ):
+        row = rows[consent["person_id"]]
+        bits = consent["category_bits"]
+        row.needs |= bool(bits & CATEGORY_BIT[Category.NEEDS])
+        row.involvement |= bool(bits & CATEGORY_BIT[Category.INVOLVEMENT])
+        row.shared_until = max(filter(None, [row.shared_until, consent["ends_on"]]))
+    for pk in (
+        Person.objects.filter(pk__in=ids)
+        .filter(listed_contact_visibility(actor, on=today))
+        .values_list("pk", flat=True)
+    ):
+        rows[pk].contact = True
+    return rows
+
+
 def caseload_rows(actor, ids: list[int]) -> dict[int, Person]:
     """The people with these ids, with current areas, last contact and the actor's next
-    planned contact — one query, whatever the number of ids."""
+    planned contact, and ``row_access`` saying which of those the reader may see — a fixed
+    number of queries, whatever the number of ids. What the reader may not see is blanked."""
     today = timezone.localdate()
     qs = (
         people_visible_to(actor)
         .filter(pk__in=ids)
+        .select_related("district")
         .annotate(last_contact_on=_last_contact(), next_contact_on=_next_contact(actor, today))
     )
-    return {person.pk: person for person in with_areas_on(qs, today)}
+    access = row_access(actor, ids)
+    people = {}
+    for person in with_areas_on(qs, today):
+        row = access[person.pk]
+        person.row_access = row
+        if not row.needs:
+            person.areas_mask, person.areas_on = 0, 0
+        if not row.involvement:
+            person.last_contact_on = None
+        if not row.contact:
+            person.district = None
+            person.address = person.phone = person.safe_contact = ""
+        people[person.pk] = person
+    return people
+
+
+def _caseload_keys(actor, *, search: str, sort: str, area: str, three_or_more: bool):
+    """The people the actor may see in a list, filtered and sorted in the database."""
+    today = timezone.localdate()
+    keys = people_visible_to(actor).filter(search_filter(search))
+    if area or three_or_more:
+        # Filtering by needs tells the reader about needs: only people whose needs they may see.
+        keys = keys.filter(person_visibility(actor, Category.NEEDS))
+    if area:
+        keys = keys.filter(
+            pk__in=NeedEpisode.objects.filter(covering(today), area__code=area).values("person_id")
+        )
+    if three_or_more:
+        keys = multiply_disadvantaged_on(keys, today)
+    order = SORTS.get(sort, SORTS["name"])
+    if any("last_contact_on" in key for key in order):
+        # Sorting by last contact is only by what the reader may see of involvement.
+        keys = keys.annotate(
+            last_contact_on=Case(
+                When(person_visibility(actor, Category.INVOLVEMENT), then=_last_contact()),
+                default=None,
+            )
+        )
+    if any("next_contact_on" in key for key in order):
+        keys = keys.annotate(next_contact_on=_next_contact(actor, today))
+    return keys.order_by(*order).values_list("pk", flat=True)
 
 
 def caseload_page(
@@ -112,20 +215,8 @@ def caseload_page(
     Two steps keep it fast at any size: the page of ids is chosen first (filtered, sorted and
     counted in the database), and only those rows get their areas and contacts worked out.
     """
-    today = timezone.localdate()
-    keys = people_visible_to(actor).filter(search_filter(search))
-    if area:
-        keys = keys.filter(
-            pk__in=NeedEpisode.objects.filter(covering(today), area__code=area).values("person_id")
-        )
-    if three_or_more:
-        keys = multiply_disadvantaged_on(keys, today)
-    order = SORTS.get(sort, SORTS["name"])
-    if any("last_contact_on" in key for key in order):
-        keys = keys.annotate(last_contact_on=_last_contact())
-    if any("next_contact_on" in key for key in order):
-        keys = keys.annotate(next_contact_on=_next_contact(actor, today))
-    paginator = Paginator(keys.order_by(*order).values_list("pk", flat=True), page_size)
+    keys = _caseload_keys(actor, search=search, sort=sort, area=area, three_or_more=three_or_more)
+    paginator = Paginator(keys, page_size)
     result = paginator.get_page(page)
     ids = list(result.object_list)
     rows = caseload_rows(actor, ids)
@@ -139,6 +230,34 @@ def caseload_page(
     return result
 
 
+EXPORT_LIMIT = 5000
+
+
+def caseload_export(
+    actor, *, search: str = "", sort: str = "name", area: str = "", three_or_more: bool = False
+) -> list[Person]:
+    """Every person in the actor's list (up to EXPORT_LIMIT), for a spreadsheet, with the same
+    rules as the list: what the reader may not see is blank, and domestic-abuse contact details
+    appear only with consent for contact. Read in chunks, a fixed number of queries each."""
+    keys = list(
+        _caseload_keys(actor, search=search, sort=sort, area=area, three_or_more=three_or_more)[
+            :EXPORT_LIMIT
+        ]
+    )
+    people: list[Person] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = caseload_rows(actor, chunk)
+        people.extend(rows[pk] for pk in chunk if pk in rows)
+    audit_record(
+        actor=actor,
+        action="people.exported",
+        categories=[*LIST_CATEGORIES, Category.CONTACT],
+        data={"people": keys, **({"search": search} if search else {})},
+    )
+    return people
+
+
 @dataclass
 class PersonView:
     """A person's record as one reader may see it: only the categories they may read."""
@@ -146,9 +265,15 @@ class PersonView:
     person: Person
     categories: frozenset[Category]
     can_change: bool
+    access: Access | None = None
 
     def can(self, category: str) -> bool:
         return Category(category) in self.categories
+
+    @property
+    def hidden(self) -> list[Category]:
+        """The categories not shared with this reader, in the usual order."""
+        return [c for c in Category if c not in self.categories]
 
 
 def person_base_queryset() -> QuerySet[Person]:
@@ -186,23 +311,49 @@ def person_get_for(
     """Fetch and authorise in one step: a person the actor may not see (or, with
     ``require_change``, may not change) is answered exactly as one that does not exist.
 
-    Records one read event naming the categories read — none when nothing was read."""
-    person = person_base_queryset().filter(person_visibility(actor), pk=person_id).first()
+    Records one read event naming the categories read, and how the reader came to see them
+    (trusted person, consent or break-glass, with its reason) — none when nothing was read. A
+    story read under consent by someone other than a trusted person counts once a day as
+    "read instead of re-told"."""
+    person = person_base_queryset().filter(person_visibility(actor, None), pk=person_id).first()
     if person is None:
         raise NotFound("No such person")
-    allowed, can_change = person_access(actor, person)
-    if require_change and not can_change:
+    access = person_access(actor, person)
+    if require_change and not access.can_change:
         raise NotFound("No such person")
+    allowed = access.categories
     read = allowed if categories is None else allowed & {Category(c) for c in categories}
     if read:
+        data = {"purpose": purpose, "basis": _basis(access)}
+        reason = ""
+        if access.consents and not access.trusted:
+            data["consents"] = [c.pk for c in access.consents]
+        if access.break_glass is not None and not access.trusted:
+            data["break_glass"] = access.break_glass.pk
+            reason = f"{access.break_glass.get_reason_display()}: {access.break_glass.details}"
         audit_record(
             actor=actor,
             action="person.read",
             obj=person,
-            categories=[str(c) for c in read],
-            data={"purpose": purpose},
+            categories=sorted(str(c) for c in read),
+            data=data,
+            reason=reason,
         )
-    return PersonView(person=person, categories=frozenset(read), can_change=can_change)
+        if Category.STORY in read and access.by_consent_only:
+            from petal.consent.services import story_reuse_record
+
+            story_reuse_record(actor=actor, person=person, access=access)
+    return PersonView(
+        person=person, categories=frozenset(read), can_change=access.can_change, access=access
+    )
+
+
+def _basis(access: Access) -> str:
+    if access.trusted:
+        return "trusted person"
+    if access.break_glass is not None:
+        return "break-glass"
+    return "consent"
 
 
 def person_versions(view: PersonView):

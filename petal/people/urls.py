@@ -6,19 +6,21 @@ from petal.people import views
 app_name = "people"
 
 people = requires("people.use")
+add = requires("people.add")
 
 urlpatterns = [
     path("", people(views.caseload), name="caseload"),
-    path("new", people(views.person_new), name="new"),
-    path("new/check", people(views.person_new_check), name="new-check"),
-    path("new/connect", people(views.person_new_connect), name="new-connect"),
-    path("connections", people(views.connections), name="connections"),
+    path("export.csv", people(views.caseload_csv), name="export"),
+    path("new", add(views.person_new), name="new"),
+    path("new/check", add(views.person_new_check), name="new-check"),
+    path("new/connect", add(views.person_new_connect), name="new-connect"),
+    path("connections", add(views.connections), name="connections"),
     path(
         "connections/<int:request_id>/close",
-        people(views.connection_close),
+        add(views.connection_close),
         name="connection-close",
     ),
-    path("new/<slug:step>", people(views.person_new), name="new-step"),
+    path("new/<slug:step>", add(views.person_new), name="new-step"),
     path("<int:person_id>", people(views.person_detail), name="person"),
     path("<int:person_id>/edit/<slug:section>", people(views.person_edit), name="edit"),
     path("<int:person_id>/episodes/new", people(views.episode_new), name="episode-new"),

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from petal.access.categories import Category
+from petal.access.policy import can
+from petal.consent.selectors import story_reuse_count
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
 from petal.people import forms, selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
@@ -63,16 +65,20 @@ def _param(request, name: str, limit: int = 100) -> str:
     return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
 
 
-def caseload(request):
+def _list_filters(request, areas):
     search = _param(request, "q")
     sort = request.GET.get("sort", "name")
     if sort not in selectors.SORTS:
         sort = "name"
-    areas = list(areas_of_disadvantage())
     area = request.GET.get("area", "")
     if area not in {a.code for a in areas}:
         area = ""
-    three = request.GET.get("three") == "1"
+    return search, sort, area, request.GET.get("three") == "1"
+
+
+def caseload(request):
+    areas = list(areas_of_disadvantage())
+    search, sort, area, three = _list_filters(request, areas)
     page = selectors.caseload_page(
         request.user,
         search=search,
@@ -97,8 +103,65 @@ def caseload(request):
             "area": area,
             "three": three,
             "filtered": bool(search or area or three),
+            "can_add": can(request.user, "people.add"),
+            "query": request.GET.urlencode(),
         },
     )
+
+
+def caseload_csv(request):
+    """The list as a spreadsheet: the same people, filters and rules as the page."""
+    import csv
+
+    from django.http import HttpResponse
+
+    areas = list(areas_of_disadvantage())
+    search, sort, area, three = _list_filters(request, areas)
+    people = selectors.caseload_export(
+        request.user, search=search, sort=sort, area=area, three_or_more=three
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="people-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Record",
+            "Full name",
+            "Likes to be called",
+            "Date of birth",
+            "District",
+            "Phone",
+            "Areas now",
+            "Last contact",
+            "Next contact",
+        ]
+    )
+    for person in people:
+        row = person.row_access
+        writer.writerow(
+            [
+                _cell(f"P-{person.pk:06d}"),
+                _cell(person.full_name),
+                _cell(person.preferred_name),
+                person.date_of_birth.isoformat() if person.date_of_birth else "",
+                _cell(person.district.name if row.contact and person.district else ""),
+                _cell(person.phone if row.contact else ""),
+                "; ".join(p.name for p in petals_for_mask(person.areas_mask, areas) if p.filled)
+                if row.needs
+                else "",
+                person.last_contact_on.isoformat() if person.last_contact_on else "",
+                person.next_contact_on.isoformat() if person.next_contact_on else "",
+            ]
+        )
+    return response
+
+
+def _cell(value: str) -> str:
+    """Spreadsheet cells that start with = + - @ are formulas to Excel: neutralise them."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- creating a person: one question at a time, then check your answers -----------------
@@ -269,6 +332,10 @@ def person_detail(request, person_id: int):
             "story": _story_of(person),
             "story_written": any(getattr(_story_of(person), name, "") for name in STORY_FIELDS),
             "versions": selectors.person_versions(view)[:20],
+            "ask": next((c.recorded_by for c in view.access.consents if c.recorded_by), None)
+            if view.access and not view.can_change
+            else None,
+            "story_reuse": story_reuse_count(person),
         },
     )
 

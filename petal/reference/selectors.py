@@ -57,3 +57,7 @@ def district_by_code(code: str) -> District | None:
 
 def area_by_code(code: str) -> AreaOfDisadvantage | None:
     return AreaOfDisadvantage.objects.filter(code=code).first()
+
+
+def partnership_by_slug(slug: str) -> Partnership | None:
+    return Partnership.objects.filter(slug=slug).first()

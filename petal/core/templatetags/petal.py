@@ -185,3 +185,41 @@ def govuk_any(field):
     if isinstance(widget, forms.CheckboxInput):
         return govuk_checkbox(field)
     return govuk_field(field)
+
+
+@register.simple_tag
+def govuk_checkboxes(field, hint: str = "", legend_class: str = "govuk-fieldset__legend--s"):
+    """GOV.UK checkboxes for a MultipleChoiceField."""
+    name = field.html_name
+    errors, hint_html, error_html, described = _errors_and_hint(
+        field, name, hint or field.help_text
+    )
+    chosen = {str(v) for v in (field.value() or [])}
+    items = []
+    for index, (choice_value, choice_label) in enumerate(field.field.choices):
+        item_id = f"id_{name}" if index == 0 else f"id_{name}_{index}"
+        items.append(
+            format_html(
+                '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" '
+                'id="{}" name="{}" type="checkbox" value="{}"{}><label class="govuk-label '
+                'govuk-checkboxes__label" for="{}">{}</label></div>',
+                item_id,
+                name,
+                choice_value,
+                mark_safe(" checked") if str(choice_value) in chosen else "",
+                item_id,
+                choice_label,
+            )
+        )
+    return format_html(
+        '<div class="govuk-form-group{}"><fieldset class="govuk-fieldset"{}>'
+        '<legend class="govuk-fieldset__legend {}">{}</legend>{}{}'
+        '<div class="govuk-checkboxes" data-module="govuk-checkboxes">{}</div></fieldset></div>',
+        " govuk-form-group--error" if errors else "",
+        format_html(' aria-describedby="{}"', described) if described else "",
+        legend_class,
+        field.label,
+        hint_html,
+        error_html,
+        mark_safe("".join(items)),  # noqa: S308 - each item built with format_html.
+    )

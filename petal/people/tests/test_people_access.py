@@ -59,7 +59,7 @@ def test_someone_elses_person_is_404_everywhere_and_leaves_no_read(client, two_t
     assert _events("person.read") == []
     caseload = client.get("/people/?q=Hidden").content.decode()
     assert "Hidden Personname" not in caseload
-    assert "No one you support matches" in caseload
+    assert "No one matches" in caseload
 
 
 def test_lists_and_search_show_only_own_people(client, two_trusted_persons):
