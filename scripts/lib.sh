@@ -47,3 +47,15 @@ print(s.getsockname()[1])
 s.close()
 PY
 }
+
+# WeasyPrint (consent receipts as PDF) needs Pango and a font: install them if missing.
+setup_pdf() {
+  if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" \
+    || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    say "Installing Pango and fonts for PDF receipts"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+  fi
+}

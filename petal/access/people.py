@@ -26,7 +26,7 @@ from django.utils import timezone
 from petal.access.categories import ALL_CATEGORIES, Category
 from petal.access.policy import PEOPLE_ROLES, memberships_of
 
-DOMESTIC_ABUSE = "domestic_abuse"
+DOMESTIC_ABUSE = "domestic-abuse"
 
 
 def _today() -> dt.date:

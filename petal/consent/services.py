@@ -224,6 +224,7 @@ def consent_record(
 
 def consent_renew(*, actor, consent: Consent, ends_on: dt.date, given_how: str) -> Consent:
     """The same sharing, agreed again until a new date. The earlier consent is kept as it was."""
+    consent = Consent.objects.select_related("person").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         _fail("ends_on", "A withdrawn consent cannot be renewed: record a new one with the person")
     return consent_record(
