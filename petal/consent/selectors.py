@@ -275,3 +275,25 @@ def users_for_sharing(search: str = "") -> QuerySet:
     return User.objects.filter(
         is_active=True, is_individual=False, pk__in=members.values("user_id")
     ).order_by("full_name")
+
+
+def actor_names(events) -> dict[int, str]:
+    """How to name the people behind audit events: name and organisation, in two queries."""
+    from petal.accounts.models import Membership, User
+
+    ids = {e.actor_id for e in events if e.actor_id}
+    if not ids:
+        return {}
+    now = timezone.now()
+    orgs: dict[int, str] = {}
+    for user_id, name in (
+        Membership.objects.filter(user_id__in=ids, organisation__isnull=False)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+        .order_by("started_at")
+        .values_list("user_id", "organisation__name")
+    ):
+        orgs.setdefault(user_id, name)
+    return {
+        user.pk: f"{user.display_name} ({orgs[user.pk]})" if user.pk in orgs else user.display_name
+        for user in User.objects.filter(pk__in=ids)
+    }

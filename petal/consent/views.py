@@ -402,9 +402,11 @@ def break_glass_review(request, glass_id: int):
 
 def _event_rows(events):
     category_labels = dict(Category.choices)
+    names = selectors.actor_names(events)
     return [
         {
             "event": e,
+            "who": names.get(e.actor_id, e.actor_label or "Petal"),
             "label": action_label(e.action),
             "categories": [category_labels.get(c, c) for c in e.categories],
             "purpose": (e.data or {}).get("purpose", ""),

@@ -411,7 +411,7 @@ def test_access_report_shows_who_read_what_but_not_the_record(client, make_user,
     client.force_login(dpo)
     page = client.get("/consent/access-report", {"reference": f"P-{person.pk:06d}"})
     html = page.content.decode()
-    assert trusted.email in html and "Person&#x27;s record read" in html
+    assert trusted.display_name in html and "Person&#x27;s record read" in html
     assert "Being near my sister" not in html and PHONE not in html
     assert person.full_name not in html
     assert AuditEvent.objects.filter(
@@ -482,7 +482,7 @@ def test_individual_sees_exactly_their_own_audit_events(client, make_user, trust
     html = client.get("/your-record/").content.decode()
     mine = AuditEvent.objects.filter(object_type="people.person", object_id=str(person.pk))
     assert html.count('<tr class="govuk-table__row">') - 1 == mine.count()
-    assert reader.email in html and "You agreed to share" in html
+    assert reader.display_name in html and "You agreed to share" in html
     assert "Somebody Else" not in html
     # Never staff-only notes, never someone else's record.
     assert client.get(f"/people/{other_person.pk}").status_code == 403

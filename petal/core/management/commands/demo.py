@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from petal.accounts.demo import DEFAULT_PASSWORD, load_demo
+from petal.consent.demo import INDIVIDUAL_EMAIL, load_consents
 from petal.people.demo import load_people
 
 
@@ -17,9 +18,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = load_demo(password=password)
             people = load_people()
-        self.stdout.write(f"Demo data loaded ({people} fictional people).")
+            consents = load_consents(password=password)
+        self.stdout.write(f"Demo data loaded ({people} fictional people, {consents} consents).")
         self.stdout.write("Sign in at /sign-in with any of these:")
         width = max(len(u.email) for u in users)
         for u in users:
             self.stdout.write(f"  {u.email.ljust(width)}  {u.what}")
+        self.stdout.write(
+            f"  {INDIVIDUAL_EMAIL.ljust(width)}  a person supported by Petal (their own record)"
+        )
         self.stdout.write(f"Password for all of them: {password}")

@@ -28,8 +28,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--people", type=int, default=0, help="People to add, with about 5 episodes each"
         )
+        parser.add_argument(
+            "--consents", type=int, default=0, help="Consents to add, over every person"
+        )
 
-    def handle(self, *args, organisations, users, events, seed, password, people, **options):
+    def handle(
+        self, *args, organisations, users, events, seed, password, people, consents, **options
+    ):
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
         area = ProgrammeArea.objects.get(slug="cambridgeshire-peterborough")
         partnerships = list(Partnership.objects.all())
@@ -105,3 +110,7 @@ class Command(BaseCommand):
 
             made, episodes = synth_people(people, seed=seed)
             self.stdout.write(f"Made {made} people with {episodes} need episodes.")
+        if consents:
+            from petal.consent.synth import synth_consents
+
+            self.stdout.write(f"Made {synth_consents(consents, seed=seed)} consents.")
