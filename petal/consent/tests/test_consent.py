@@ -585,3 +585,40 @@ def test_api_break_glass(client, make_user, person):
         **_bearer(lead),
     )
     assert missing.status_code == 404
+
+
+# --- lists do not issue a query per row -------------------------------------------------------
+
+
+def test_shared_list_and_download_query_count_does_not_grow(client, make_user, trusted, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader = make_user(Role.SERVICE_STAFF, organisation=org)
+    client.force_login(reader)
+    client.get("/dashboard")
+
+    def grow(n):
+        for i in range(n):
+            p = person_of(trusted, phone=PHONE)
+            EpisodeFactory(
+                person=p, area_id=_area_id("domestic-abuse" if i % 2 else "homelessness")
+            )
+            _consent(
+                p,
+                trusted,
+                grantee_organisation=org,
+                category_bits=bits_for([Category.IDENTITY, Category.NEEDS, Category.CONTACT]),
+            )
+        BreakGlassFactory(person=person_of(trusted), opened_by=reader)
+
+    def count(path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(2)
+    few = {path: count(path) for path in ("/people/", "/people/export.csv")}
+    grow(15)
+    many = {path: count(path) for path in ("/people/", "/people/export.csv")}
+    assert many == few
