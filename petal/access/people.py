@@ -121,16 +121,20 @@ def person_visibility(
     return Q(pk__in=mine.union(shared, urgent))
 
 
-def listed_contact_visibility(actor, *, on: dt.date | None = None) -> Q:
+def listed_contact_visibility(actor, *, on: dt.date | None = None, among=None) -> Q:
     """A filter over Person: the records whose contact details may appear in a list, export or
     notification for the actor. Contact details of anyone with a domestic-abuse episode appear
     there only for a reader who holds the person's consent for ``contact`` — not through being
-    their trusted person or a break-glass: those readers open the record to see them."""
+    their trusted person or a break-glass: those readers open the record to see them.
+    ``among`` (ids) narrows the domestic-abuse look-up to the rows being listed."""
     from petal.people.models import NeedEpisode
 
     if not _is_active_user(actor):
         return Q(pk__in=[])
-    abused = NeedEpisode.objects.filter(area__code=DOMESTIC_ABUSE).order_by().values("person_id")
+    abused = NeedEpisode.objects.filter(area__code=DOMESTIC_ABUSE)
+    if among is not None:
+        abused = abused.filter(person_id__in=list(among))
+    abused = abused.order_by().values("person_id")
     consented = _with_category(consents_covering(actor, on=on), Category.CONTACT).values(
         "person_id"
     )

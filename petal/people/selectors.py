@@ -139,7 +139,7 @@ def row_access(actor, ids: list[int]) -> dict[int, RowAccess]:
         row.shared_until = max(filter(None, [row.shared_until, consent["ends_on"]]))
     for pk in (
         Person.objects.filter(pk__in=ids)
-        .filter(listed_contact_visibility(actor, on=today))
+        .filter(listed_contact_visibility(actor, on=today, among=ids))
         .values_list("pk", flat=True)
     ):
         rows[pk].contact = True
