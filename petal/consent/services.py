@@ -257,7 +257,7 @@ def consent_withdraw(*, actor, consent_id: int, how: str, note: str = "") -> Con
     """Withdraw a consent at once: the next request of every reader it covered no longer sees
     what it shared. The person themselves, or their trusted person, withdraws it."""
     consent = (
-        Consent.objects.select_for_update()
+        Consent.objects.select_for_update(of=("self",))
         .select_related("person", "grantee_user", "grantee_organisation", "grantee_partnership")
         .filter(pk=consent_id)
         .first()
