@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from petal.access.policy import can, permissions_of, roles_of
 from petal.accounts import forms, selectors, services
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.core.forms import apply_errors
 from petal.people.selectors import caseload_summary
 
 
@@ -179,14 +180,6 @@ def _role_fields(data) -> dict:
     }
 
 
-def _apply_field_errors(form, error):
-    for field, messages_ in error.field_errors.items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.field_errors:
-        form.add_error(None, error.message)
-
-
 @require_http_methods(["GET", "POST"])
 def user_new(request):
     form = forms.InviteForm(request.POST or None)
@@ -200,7 +193,7 @@ def user_new(request):
                 **_role_fields(data),
             )
         except ValidationFailed as error:
-            _apply_field_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, f"{user.full_name} has a sign-in. We have emailed them a link."
@@ -231,7 +224,7 @@ def user_role_new(request, user_id: int):
         try:
             services.membership_give(actor=request.user, user=user, **_role_fields(data))
         except ValidationFailed as error:
-            _apply_field_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{user.full_name} has a new role.")
             return redirect("accounts:user", user_id=user.pk)

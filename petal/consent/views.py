@@ -18,17 +18,10 @@ from petal.audit.labels import action_label
 from petal.consent import forms, selectors, services
 from petal.consent.models import Review
 from petal.core.errors import NotFound, ValidationFailed
+from petal.core.forms import apply_errors
 from petal.people.selectors import person_get_for
 
 CODE_KEY = "petal_own_code"
-
-
-def _apply(form, error: ValidationFailed):
-    for field, errors in error.field_errors.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.field_errors:
-        form.add_error(None, error.message)
 
 
 def _view(request, person_id, *, categories=(Category.IDENTITY,), purpose, change=False):
@@ -107,7 +100,7 @@ def consent_new(request, person_id: int):
                 grantee_partnership=data["partnership"] if kind == "partnership" else None,
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -174,7 +167,7 @@ def consent_withdraw(request, person_id: int, consent_id: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         except NotFound as exc:
             raise Http404 from exc
         else:
@@ -206,7 +199,7 @@ def consent_renew(request, person_id: int, consent_id: int):
                 given_how=form.cleaned_data["given_how"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Consent renewed. Give them their new receipt.")
             return redirect("consent:receipt", person_id=view.person.pk, consent_id=renewed.pk)
@@ -227,7 +220,7 @@ def own_access_new(request, person_id: int):
                 actor=request.user, person=view.person, email=form.cleaned_data["email"]
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             if code is None:
                 messages.success(request, "We have emailed them a link to set their password.")
@@ -286,7 +279,7 @@ def safeguarding(request):
                     hours=data["hours"],
                 )
             except ValidationFailed as error:
-                _apply(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -382,7 +375,7 @@ def break_glass_review(request, glass_id: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Review recorded.")
             return redirect("consent:break-glass-queue")
@@ -456,7 +449,7 @@ def agreement_new(request):
                 reference=data["reference"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Agreement added.")
             return redirect("consent:agreements")
@@ -519,7 +512,7 @@ def own_start(request):
                 code=form.cleaned_data["code"], password=form.cleaned_data["password"]
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             return render(
                 request, "consent/own_started.html", {"sign_in_name": sign_in_name(user.email)}

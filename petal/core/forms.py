@@ -62,3 +62,13 @@ class GovukDateField(forms.MultiValueField):
         if self.past_only and value > timezone.localdate():
             raise ValidationError(f"{self.label} must be in the past", code="future")
         return value
+
+
+def apply_errors(form, error) -> None:
+    """Show a service's ValidationFailed on a form: each message on its field (or at the top,
+    for a field the form does not have), and the general message when no field is named."""
+    for field, messages in error.field_errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+    if not error.field_errors:
+        form.add_error(None, error.message)

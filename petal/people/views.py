@@ -15,6 +15,7 @@ from petal.access.categories import Category
 from petal.access.policy import can
 from petal.consent.selectors import story_reuse_count
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.core.forms import apply_errors
 from petal.people import forms, selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
 from petal.people.disadvantage import THRESHOLD
@@ -46,14 +47,6 @@ def _changeable_or_404(request, person_id, categories, purpose):
         )
     except NotFound as exc:
         raise Http404 from exc
-
-
-def _apply(form, error: ValidationFailed):
-    for field, errors in error.field_errors.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
-    if not error.field_errors:
-        form.add_error(None, error.message)
 
 
 # --- caseload -------------------------------------------------------------------------
@@ -401,7 +394,7 @@ def person_edit(request, person_id: int, section: str):
                 form.add_error(None, error.message)
                 conflict = True
             except ValidationFailed as error:
-                _apply(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"{title} saved.")
                 return redirect("people:person", person_id=person.pk)
@@ -445,7 +438,7 @@ def episode_new(request, person_id: int):
                 note=data["note"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{data['area'].name} added to the timeline.")
             return redirect("people:person", person_id=view.person.pk)
@@ -468,7 +461,7 @@ def episode_end(request, person_id: int, episode_id: int):
                 ends_on=form.cleaned_data["ends_on"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{episode.area.name} has an end date.")
             return redirect("people:person", person_id=view.person.pk)
@@ -495,7 +488,7 @@ def contact_new(request, person_id: int):
                 next_contact_on=data["next_contact_on"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Contact recorded.")
             return redirect("people:person", person_id=view.person.pk)
@@ -519,7 +512,7 @@ def relationship_new(request, person_id: int):
                 organisation=data["organisation"],
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -549,7 +542,7 @@ def handover_new(request, person_id: int):
                 previous_stays=data["previous_stays"] == "yes",
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
