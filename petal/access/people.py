@@ -18,7 +18,7 @@ an expiry takes effect on the next request, including in sessions already open.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -152,16 +152,11 @@ class Access:
     trusted: bool = False
     consents: tuple = ()
     break_glass: object | None = None
-    shared_categories: frozenset[Category] = field(default_factory=frozenset)
 
     @property
     def by_consent_only(self) -> bool:
         """Reading under consent: not the trusted person, and not by break-glass."""
         return not self.trusted and self.break_glass is None and bool(self.consents)
-
-    def __iter__(self):
-        # Unpacks as (categories, can_change), as callers did before consent.
-        return iter((self.categories, self.can_change))
 
 
 def person_access(actor, person, *, on: dt.date | None = None) -> Access:
@@ -177,18 +172,16 @@ def person_access(actor, person, *, on: dt.date | None = None) -> Access:
         .order_by("ends_on", "id")
     )
     glass = break_glass_active(actor).filter(person=person).order_by("-expires_at").first()
-    shared = frozenset(c for consent in consents for c in consent.categories)
     if trusted or glass is not None:
         categories = ALL_CATEGORIES
     else:
-        categories = shared
+        categories = frozenset(c for consent in consents for c in consent.categories)
     return Access(
         categories=frozenset(categories),
         can_change=trusted,
         trusted=trusted,
         consents=consents,
         break_glass=glass,
-        shared_categories=shared,
     )
 
 

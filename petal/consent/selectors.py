@@ -9,7 +9,7 @@ import re
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from petal.access.people import person_visibility
+from petal.access.people import active_consent_filter, person_visibility
 from petal.access.policy import can
 from petal.audit.models import AuditEvent
 from petal.audit.services import audit_record
@@ -65,7 +65,7 @@ def consent_for_change(actor, person_id: int, consent_id: int, view) -> Consent:
     return consent
 
 
-def agreements_current(on: dt.date | None = None) -> QuerySet[SharingAgreement]:
+def agreements() -> QuerySet[SharingAgreement]:
     return SharingAgreement.objects.prefetch_related("parties").order_by("title")
 
 
@@ -127,22 +127,22 @@ def _require_oversight(actor) -> None:
         raise NotFound("Not found")
 
 
-def expiring_consents(actor, *, days: int = 30) -> list[Consent]:
-    """Active consents ending within ``days`` that have not been renewed (no names: people are
-    shown by reference)."""
-    _require_oversight(actor)
-    today = timezone.localdate()
-    return list(
-        consent_base_queryset()
-        .filter(
-            withdrawn_at__isnull=True,
-            starts_on__lte=today,
-            ends_on__gte=today,
-            ends_on__lte=today + dt.timedelta(days=days),
-        )
-        .filter(renewal_count=0)
-        .order_by("ends_on", "id")[:200]
+def consents_ending(*, days: int, today: dt.date | None = None) -> QuerySet[Consent]:
+    """Consents in force today that end within ``days`` and have not been renewed: the one
+    definition behind the expiring page, the overview count and the expiry warnings."""
+    today = today or timezone.localdate()
+    return Consent.objects.filter(
+        active_consent_filter(on=today),
+        ends_on__lte=today + dt.timedelta(days=days),
+        renewals__isnull=True,
     )
+
+
+def expiring_consents(actor, *, days: int = 30) -> list[Consent]:
+    """Consents ending within ``days`` (no names: people are shown by reference)."""
+    _require_oversight(actor)
+    ending = consents_ending(days=days).values("pk")
+    return list(consent_base_queryset().filter(pk__in=ending).order_by("ends_on", "id")[:200])
 
 
 def break_glass_queue(actor, *, status: str = Review.PENDING) -> list[BreakGlass]:
@@ -190,16 +190,8 @@ def oversight_summary(actor) -> dict:
     today = timezone.localdate()
     return {
         "pending": BreakGlass.objects.filter(review=Review.PENDING).count(),
-        "expiring": Consent.objects.filter(
-            withdrawn_at__isnull=True,
-            starts_on__lte=today,
-            ends_on__gte=today,
-            ends_on__lte=today + dt.timedelta(days=30),
-            renewals__isnull=True,
-        ).count(),
-        "active": Consent.objects.filter(
-            withdrawn_at__isnull=True, starts_on__lte=today, ends_on__gte=today
-        ).count(),
+        "expiring": consents_ending(days=30, today=today).count(),
+        "active": Consent.objects.filter(active_consent_filter(on=today)).count(),
         "reuse_total": story_reuse_total(),
         "reuse_30": story_reuse_total(today - dt.timedelta(days=30)),
     }

@@ -287,15 +287,11 @@ def consent_expiry_warnings(*, days: int = 14, today: dt.date | None = None) -> 
     """Tell whoever recorded each consent that it ends within ``days``, once, so it can be
     renewed with the person before it lapses. Returns how many were sent."""
     today = today or timezone.localdate()
+    from petal.consent.selectors import consents_ending
+
     due = (
-        Consent.objects.filter(
-            withdrawn_at__isnull=True,
-            expiry_warned_at__isnull=True,
-            starts_on__lte=today,
-            ends_on__gte=today,
-            ends_on__lte=today + dt.timedelta(days=days),
-            renewals__isnull=True,
-        )
+        consents_ending(days=days, today=today)
+        .filter(expiry_warned_at__isnull=True)
         .select_related("person", "recorded_by")
         .order_by("ends_on", "id")
     )

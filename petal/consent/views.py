@@ -428,9 +428,7 @@ def access_report(request):
 
 
 def agreements(request):
-    return render(
-        request, "consent/agreements.html", {"agreements": selectors.agreements_current()}
-    )
+    return render(request, "consent/agreements.html", {"agreements": selectors.agreements()})
 
 
 @require_http_methods(["GET", "POST"])

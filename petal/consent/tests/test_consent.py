@@ -424,9 +424,26 @@ def test_expiring_page_lists_consents_ending_soon(client, make_user, trusted, pe
     _consent(
         person, trusted, grantee_organisation=org, ends_on=timezone.localdate() + dt.timedelta(5)
     )
+    renewed_person = person_of(trusted)
+    renewed = _consent(
+        renewed_person,
+        trusted,
+        grantee_organisation=org,
+        ends_on=timezone.localdate() + dt.timedelta(5),
+    )
+    services.consent_renew(
+        actor=trusted,
+        consent=renewed,
+        ends_on=timezone.localdate() + dt.timedelta(300),
+        given_how="verbal",
+    )
     client.force_login(dpo)
     html = client.get("/consent/expiring").content.decode()
     assert f"P-{person.pk:06d}" in html and org.name in html and person.full_name not in html
+    assert f"P-{renewed_person.pk:06d}" not in html  # renewed: nothing to chase
+    assert "<strong>1</strong> in the next 30 days" in client.get("/consent/").content.decode()
+    mail.outbox.clear()
+    assert services.consent_expiry_warnings(days=14) == 1
 
 
 # --- the person's own sign-in -----------------------------------------------------------------
