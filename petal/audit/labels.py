@@ -38,6 +38,7 @@ ACTIONS = {
     "consent.own_access_started": "Set up their own sign-in",
     "consent.own_access_ended": "Own sign-in turned off",
     "consent.access_report_viewed": "Access report viewed",
+    "consent.own_record_viewed": "Looked at their own record",
     "story.read_instead_of_retold": "Story read instead of asked again",
     "breakglass.opened": "Opened without consent (break-glass)",
     "breakglass.closed": "Access without consent ended early",

@@ -131,12 +131,7 @@ def consents_create(request, person_id: int, payload: ConsentIn):
     )
     grantee_user = organisation = partnership = None
     if payload.grantee_email:
-        grantee_user = (
-            selectors.users_for_sharing().filter(email__iexact=payload.grantee_email).first()
-        )
-        if grantee_user is None:
-            message = "No one with that email address works with people in Petal"
-            raise ValidationFailed(message, field_errors={"grantee_email": [message]})
+        grantee_user = services.grantee_by_email(payload.grantee_email, field="grantee_email")
     if payload.grantee_organisation:
         organisation = organisation_by_slug(payload.grantee_organisation)
         if organisation is None:
@@ -185,7 +180,7 @@ def consents_withdraw(request, consent_id: int, payload: WithdrawIn):
 )
 def break_glass_create(request, person_id: int, payload: BreakGlassIn):
     user = require(request, "people.break_glass")
-    person = selectors.person_for_break_glass(reference=str(person_id))
+    person = selectors.person_for_break_glass(user, reference=str(person_id))
     if not person:
         raise NotFound("No such person")
     glass = services.break_glass_open(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from petal.access.people import active_consent_filter, person_visibility
+from petal.access.people import active_consent_filter
 from petal.access.policy import can
 from petal.audit.models import AuditEvent
 from petal.audit.services import audit_record
@@ -99,24 +100,36 @@ def break_glass_of(actor) -> list[BreakGlass]:
     )
 
 
-def person_for_break_glass(*, reference: str = "", full_name: str = "", date_of_birth=None):
+def person_for_break_glass(
+    actor, *, reference: str = "", full_name: str = "", date_of_birth=None
+) -> list:
     """Exact matches only, for a safeguarding lead about to open a record: a record number, or
-    a full name with a date of birth. Returns a list (the caller refuses more than one)."""
+    a full name with a date of birth. Returns a list (the caller refuses more than one). The
+    search itself is recorded, whatever it finds."""
     from petal.people.models import Person
 
     number = parse_reference(reference) if reference else None
+    found = []
     if number is not None:
-        return list(Person.objects.filter(pk=number)[:2])
-    if full_name.strip() and date_of_birth is not None:
+        found = list(Person.objects.filter(pk=number)[:2])
+    elif full_name.strip() and date_of_birth is not None:
         from petal.people.selectors import normalise_name
 
         name = normalise_name(full_name)
-        return list(
+        found = list(
             Person.objects.filter(
                 date_of_birth=date_of_birth, search_names__contains=f"|{name}|"
             ).order_by("pk")[:2]
         )
-    return []
+    audit_record(
+        actor=actor,
+        action="breakglass.searched",
+        data={
+            "matches": len(found),
+            "by": "reference" if number is not None else "name and date of birth",
+        },
+    )
+    return found
 
 
 # --- the data protection lead -------------------------------------------------------------
@@ -212,13 +225,6 @@ def own_access_for(user) -> OwnAccess:
     return own
 
 
-def own_consents(user) -> list[Consent]:
-    own = own_access_for(user)
-    return list(
-        consent_base_queryset().filter(person_id=own.person_id).order_by("-recorded_at", "-id")
-    )
-
-
 def own_consent(user, consent_id: int) -> Consent:
     own = own_access_for(user)
     consent = consent_base_queryset().filter(pk=consent_id, person_id=own.person_id).first()
@@ -227,18 +233,36 @@ def own_consent(user, consent_id: int) -> Consent:
     return consent
 
 
-def own_access_log(user, *, limit: int = 200) -> list[AuditEvent]:
-    """Exactly the audit events about the person's own record (who, when, what, why)."""
-    own = own_access_for(user)
-    return list(access_events(own.person_id)[:limit])
+@dataclass
+class OwnRecord:
+    own: OwnAccess
+    consents: list[Consent]
+    events: list[AuditEvent]
+    break_glass: list[BreakGlass]
 
 
-def own_break_glass(user) -> list[BreakGlass]:
+def own_record(user, *, limit: int = 200) -> OwnRecord:
+    """What a person sees of their own record: their consents, exactly the audit events about
+    their record (who, when, what, why) and every break-glass. Their looking is recorded first,
+    so it is in the list they see."""
     own = own_access_for(user)
-    return list(
-        BreakGlass.objects.filter(person_id=own.person_id)
-        .select_related("opened_by")
-        .order_by("-opened_at")
+    audit_record(
+        actor=user,
+        action="consent.own_record_viewed",
+        object_type=PERSON_TYPE,
+        object_id=own.person_id,
+    )
+    return OwnRecord(
+        own=own,
+        consents=list(
+            consent_base_queryset().filter(person_id=own.person_id).order_by("-recorded_at", "-id")
+        ),
+        events=list(access_events(own.person_id)[:limit]),
+        break_glass=list(
+            BreakGlass.objects.filter(person_id=own.person_id)
+            .select_related("opened_by")
+            .order_by("-opened_at")
+        ),
     )
 
 
@@ -246,17 +270,9 @@ def own_access_of_person(person) -> OwnAccess | None:
     return OwnAccess.objects.select_related("user").filter(person=person).first()
 
 
-def shared_people_count(actor) -> int:
-    """People shared with the actor by consent or break-glass (for their home page)."""
-    from petal.access.people import current_relationships
-    from petal.people.models import Person
-
-    mine = current_relationships(actor).values("person_id")
-    return Person.objects.filter(person_visibility(actor)).exclude(pk__in=mine).count()
-
-
-def users_for_sharing(search: str = "") -> QuerySet:
-    """Staff who could receive a person's information by name (people roles, active)."""
+def sharing_user(email: str):
+    """The active staff sign-in with this email whose role works with people's records — who a
+    consent may name — or None."""
     from petal.access.policy import PEOPLE_ROLES
     from petal.accounts.models import Membership, User
 
@@ -265,8 +281,11 @@ def users_for_sharing(search: str = "") -> QuerySet:
         Q(ended_at__isnull=True) | Q(ended_at__gt=now)
     )
     return User.objects.filter(
-        is_active=True, is_individual=False, pk__in=members.values("user_id")
-    ).order_by("full_name")
+        email__iexact=email.strip(),
+        is_active=True,
+        is_individual=False,
+        pk__in=members.values("user_id"),
+    ).first()
 
 
 def actor_names(events) -> dict[int, str]:

@@ -154,6 +154,16 @@ def _check_consent(
             _fail("agreement", f"{grantee_organisation.name} is not a party to that agreement")
 
 
+def grantee_by_email(email: str, *, field: str):
+    """The staff sign-in a consent will name, looked up by email, or a message on ``field``."""
+    from petal.consent.selectors import sharing_user
+
+    user = sharing_user(email)
+    if user is None:
+        _fail(field, "No one with that email address works with people in Petal")
+    return user
+
+
 @transaction.atomic
 def consent_record(
     *,

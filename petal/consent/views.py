@@ -72,18 +72,11 @@ def consent_new(request, person_id: int):
         data = form.cleaned_data
         kind = data["grantee_kind"]
         try:
-            grantee_user = None
-            if kind == "person":
-                grantee_user = (
-                    selectors.users_for_sharing().filter(email__iexact=data["email"]).first()
-                )
-                if grantee_user is None:
-                    raise ValidationFailed(
-                        "No one with that email address works with people in Petal",
-                        field_errors={
-                            "email": ["No one with that email address works with people in Petal"]
-                        },
-                    )
+            grantee_user = (
+                services.grantee_by_email(data["email"], field="email")
+                if kind == "person"
+                else None
+            )
             consent = services.consent_record(
                 actor=request.user,
                 person=view.person,
@@ -256,11 +249,11 @@ def safeguarding(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         found = selectors.person_for_break_glass(
+            request.user,
             reference=data["reference"],
             full_name=data["full_name"],
             date_of_birth=data["date_of_birth"],
         )
-        services_audit_search(request.user, found, data)
         if len(found) != 1:
             form.add_error(
                 "reference",
@@ -291,19 +284,6 @@ def safeguarding(request):
         request,
         "consent/safeguarding.html",
         {"form": form, "mine": selectors.break_glass_of(request.user), "limit": limit},
-    )
-
-
-def services_audit_search(actor, found, data) -> None:
-    from petal.audit.services import audit_record
-
-    audit_record(
-        actor=actor,
-        action="breakglass.searched",
-        data={
-            "matches": len(found),
-            "by": "reference" if data["reference"] else "name and date of birth",
-        },
     )
 
 
@@ -465,16 +445,18 @@ def _own_or_404(request):
 
 
 def own(request):
-    own_access = _own_or_404(request)
-    events = selectors.own_access_log(request.user)
+    try:
+        record = selectors.own_record(request.user)
+    except NotFound as exc:
+        raise Http404 from exc
     return render(
         request,
         "consent/own.html",
         {
-            "own": own_access,
-            "consents": selectors.own_consents(request.user),
-            "events": _event_rows(events),
-            "break_glass": selectors.own_break_glass(request.user),
+            "own": record.own,
+            "consents": record.consents,
+            "events": _event_rows(record.events),
+            "break_glass": record.break_glass,
             "today": timezone.localdate(),
             "now": timezone.now(),
         },

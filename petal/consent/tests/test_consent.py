@@ -382,6 +382,8 @@ def test_ambiguous_or_missing_match_opens_nothing(client, make_user):
     none = client.post("/safeguarding/", {**base, "reference": "P-999999"})
     assert "No single record matches" in none.content.decode()
     assert not BreakGlass.objects.exists()
+    searches = AuditEvent.objects.filter(action="breakglass.searched", actor_id=lead.pk)
+    assert sorted(e.data["matches"] for e in searches) == [0, 2]
 
 
 def test_data_protection_lead_reviews_from_the_queue(client, make_user, person):
@@ -499,6 +501,8 @@ def test_individual_sees_exactly_their_own_audit_events(client, make_user, trust
     html = client.get("/your-record/").content.decode()
     mine = AuditEvent.objects.filter(object_type="people.person", object_id=str(person.pk))
     assert html.count('<tr class="govuk-table__row">') - 1 == mine.count()
+    assert mine.filter(action="consent.own_record_viewed", actor_id=individual.pk).count() == 1
+    assert "Looked at their own record" in html
     assert reader.display_name in html and "You agreed to share" in html
     assert "Somebody Else" not in html
     # Never staff-only notes, never someone else's record.
