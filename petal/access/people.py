@@ -42,15 +42,20 @@ def _is_active_user(actor) -> bool:
     )
 
 
-def current_relationships(actor, *, on: dt.date | None = None):
-    """The actor's trusted relationships in force on a date (a queryset)."""
+def relationships_in_force(*, on: dt.date | None = None):
+    """Trusted relationships in force on a date (a queryset)."""
     from petal.people.models import TrustedRelationship
 
     on = on or _today()
     # A relationship's ends_on is the day it ended: no access on or after it.
-    return TrustedRelationship.objects.filter(trusted_person=actor, starts_on__lte=on).filter(
+    return TrustedRelationship.objects.filter(starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=on)
     )
+
+
+def current_relationships(actor, *, on: dt.date | None = None):
+    """The actor's trusted relationships in force on a date (a queryset)."""
+    return relationships_in_force(on=on).filter(trusted_person=actor)
 
 
 def consent_scope(actor) -> tuple[list[int], list[int]]:

@@ -441,14 +441,9 @@ def _notify_break_glass(glass: BreakGlass) -> None:
                 {**context, "link": _link("consent:break-glass-review", glass_id=glass.pk)},
             ),
         )
-    from petal.people.models import TrustedRelationship
+    from petal.access.people import relationships_in_force
 
-    today = timezone.localdate()
-    trusted = (
-        TrustedRelationship.objects.filter(person=glass.person, starts_on__lte=today)
-        .exclude(ends_on__lte=today)
-        .select_related("trusted_person")
-    )
+    trusted = relationships_in_force().filter(person=glass.person).select_related("trusted_person")
     people = _deliverable(r.trusted_person.email for r in trusted if r.trusted_person.is_active)
     if people:
         email_enqueue(

@@ -21,7 +21,12 @@ from petal.consent.models import BreakGlass, Consent, StoryReuse, bits_for
 from petal.consent.tests.factories import BreakGlassFactory, ConsentFactory, make_individual
 from petal.core.errors import NotFound, ValidationFailed
 from petal.people.models import Story
-from petal.people.tests.factories import EpisodeFactory, PersonFactory, person_of
+from petal.people.tests.factories import (
+    EpisodeFactory,
+    PersonFactory,
+    RelationshipFactory,
+    person_of,
+)
 
 pytestmark = pytest.mark.django_db
 PHONE = "07700 900999"
@@ -278,6 +283,10 @@ def _area_id(code):
 def test_break_glass_opens_tells_and_is_audited_with_its_reason(client, make_user, trusted, person):
     lead = make_user(Role.SAFEGUARDING_LEAD)
     dpo = make_user(Role.DATA_PROTECTION_LEAD)
+    former = make_user(Role.TRUSTED_PERSON)
+    RelationshipFactory(
+        person=person, trusted_person=former, is_lead=False, ends_on=timezone.localdate()
+    )
     EpisodeFactory(person=person, area_id=_area_id("domestic-abuse"))
     client.force_login(lead)
     assert client.get(f"/people/{person.pk}").status_code == 404
