@@ -15,6 +15,7 @@ from petal.accounts.api import router as accounts_router
 from petal.consent.api import router as consent_router
 from petal.core.errors import PetalError
 from petal.people.api import router as people_router
+from petal.referrals.api import router as referrals_router
 
 
 class BearerToken(HttpBearer):
@@ -71,3 +72,4 @@ def unauthorised(request, exc):
 api.add_router("", accounts_router)
 api.add_router("", people_router)
 api.add_router("", consent_router)
+api.add_router("", referrals_router)

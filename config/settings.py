@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "petal.site",
     "petal.people",
     "petal.consent",
+    "petal.directory",
+    "petal.referrals",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +295,29 @@ EMAIL_HOST_USER = env_str("PETAL_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("PETAL_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PETAL_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("PETAL_FROM_EMAIL", "Petal <no-reply@petal.example.org>")
+
+# Notifications (petal.core.notify): "email" sends through EMAIL_BACKEND above, "govuk_notify"
+# through GOV.UK Notify with one template. Either way they never carry personal details.
+PETAL_NOTIFY_BACKEND = env_str("PETAL_NOTIFY_BACKEND", "email")
+if PETAL_NOTIFY_BACKEND not in {"email", "govuk_notify"}:
+    raise ImproperlyConfigured(
+        f"PETAL_NOTIFY_BACKEND must be email or govuk_notify, not {PETAL_NOTIFY_BACKEND!r}"
+    )
+PETAL_NOTIFY_API_KEY = env_str("PETAL_NOTIFY_API_KEY")
+PETAL_NOTIFY_BASE_URL = env_str("PETAL_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+PETAL_NOTIFY_TEMPLATE_ID = env_str("PETAL_NOTIFY_TEMPLATE_ID")
+if PRODUCTION and PETAL_NOTIFY_BACKEND == "govuk_notify":
+    # A Notify key is "{key name}-{service id}-{secret}"; the two ids are 36 characters each.
+    if len(PETAL_NOTIFY_API_KEY) < 74:
+        raise ImproperlyConfigured(
+            "PETAL_NOTIFY_API_KEY must be set to the whole API key from GOV.UK Notify "
+            "(name-serviceid-secret) when PETAL_NOTIFY_BACKEND=govuk_notify in production"
+        )
+    if not PETAL_NOTIFY_TEMPLATE_ID:
+        raise ImproperlyConfigured(
+            "PETAL_NOTIFY_TEMPLATE_ID must be set to the id of Petal's email template in "
+            "GOV.UK Notify when PETAL_NOTIFY_BACKEND=govuk_notify in production"
+        )
 
 TASKS = {
     "default": {

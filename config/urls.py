@@ -12,6 +12,9 @@ urlpatterns = [
     path("api/v1/", mark_api_urls(api.urls)),
     path("audit/", include("petal.audit.urls")),
     path("people/", include("petal.people.urls")),
+    path("directory/", include("petal.directory.urls")),
+    path("referrals/", include("petal.referrals.urls")),
+    path("openreferral/", include("petal.directory.openreferral_urls")),
     path("", include("petal.consent.urls")),
     path("", include("petal.accounts.urls")),
     # Last: public pages live at /<slug>, after every fixed path.

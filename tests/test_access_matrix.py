@@ -170,6 +170,63 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         allow({INDIVIDUAL}, ok_status=404),
     ),
     "consent:own-start": ("/your-record/start", allow(EVERYONE)),
+    # The service directory is public; changing it is for service staff (their own
+    # organisation's: {service} belongs to another) and the programme team (everything).
+    "directory:directory": ("/directory/", allow(EVERYONE)),
+    "directory:service": ("/directory/services/{service}", allow(EVERYONE)),
+    "directory:service-new": (
+        "/directory/services/new",
+        allow({R.SERVICE_STAFF, R.PROGRAMME_TEAM}),
+    ),
+    "directory:service-edit": ("/directory/services/{service}/edit", allow({R.PROGRAMME_TEAM})),
+    "directory:organisation": ("/directory/organisations/{organisation}", allow(EVERYONE)),
+    "directory:organisation-new": ("/directory/organisations/new", allow({R.PROGRAMME_TEAM})),
+    "directory:organisation-edit": (
+        "/directory/organisations/{organisation}/edit",
+        allow({R.PROGRAMME_TEAM}),
+    ),
+    "directory:location-new": (
+        "/directory/organisations/{organisation}/locations/new",
+        allow({R.PROGRAMME_TEAM}),
+    ),
+    # Open Referral UK: the directory, read-only, for other directories.
+    "openreferral:root": ("/openreferral/", allow(EVERYONE)),
+    "openreferral:services": ("/openreferral/services", allow(EVERYONE)),
+    "openreferral:service": ("/openreferral/services/{service}", allow(EVERYONE)),
+    "openreferral:taxonomies": ("/openreferral/taxonomies", allow(EVERYONE)),
+    "openreferral:taxonomy": ("/openreferral/taxonomies/{taxonomy}", allow(EVERYONE)),
+    "openreferral:taxonomy_terms": ("/openreferral/taxonomy_terms", allow(EVERYONE)),
+    "openreferral:taxonomy_term": ("/openreferral/taxonomy_terms/{term}", allow(EVERYONE)),
+    "openreferral:service_at_locations": ("/openreferral/service_at_locations", allow(EVERYONE)),
+    "openreferral:service_at_location": (
+        "/openreferral/service_at_locations/{service_at_location}",
+        allow(EVERYONE),
+    ),
+    # Referrals: a referral of someone else's person, to another organisation, is as if it
+    # did not exist.
+    "referrals:sent": ("/referrals/", allow({R.TRUSTED_PERSON})),
+    "referrals:inbox": ("/referrals/inbox", allow({R.SERVICE_STAFF})),
+    "referrals:new": ("/referrals/new", allow({R.TRUSTED_PERSON})),
+    "referrals:referral": (
+        "/referrals/{referral}",
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=404),
+    ),
+    "referrals:move": (
+        "/referrals/{referral}/move",
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=405),
+    ),
+    "referrals:note": (
+        "/referrals/{referral}/notes",
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=405),
+    ),
+    # Time to access: durations and counts of referrals, never a person.
+    "referrals:times": ("/referrals/times/", allow(EVERY_ROLE)),
+    "referrals:times-service": ("/referrals/times/services/{service}", allow(EVERY_ROLE)),
+    "referrals:times-district": ("/referrals/times/districts/fenland", allow(EVERY_ROLE)),
+    "referrals:times-partnership": (
+        "/referrals/times/partnerships/cambridgeshire",
+        allow(EVERY_ROLE),
+    ),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.
@@ -216,6 +273,24 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "api:consents_withdraw": ("/api/v1/consents/{consent}/withdraw", {p: 405 for p in PRINCIPALS}),
     "api:break_glass_create": (
         "/api/v1/people/{person}/break-glass",
+        {p: 405 for p in PRINCIPALS},
+    ),
+    "api:services_list": ("/api/v1/services", allow(EVERY_ROLE, anon=401)),
+    "api:referrals_list": (
+        "/api/v1/referrals",
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, anon=401),
+    ),
+    "api:referral_create": (
+        "/api/v1/referrals",
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, anon=401),
+    ),
+    "api:referral_get": (
+        "/api/v1/referrals/{referral}",
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=404, anon=401),
+    ),
+    "api:referral_status": ("/api/v1/referrals/{referral}/status", {p: 405 for p in PRINCIPALS}),
+    "api:referral_add_note": (
+        "/api/v1/referrals/{referral}/notes",
         {p: 405 for p in PRINCIPALS},
     ),
 }
@@ -282,7 +357,56 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
         {"lawful_basis": "safeguarding", "reason": "missing", "details": "Missing since Friday"},
         allow({R.SAFEGUARDING_LEAD}, ok_status=201, anon=401),
     ),
+    ("get", "/api/v1/services"): ("/api/v1/services", None, allow(EVERY_ROLE, anon=401)),
+    ("get", "/api/v1/referrals"): (
+        "/api/v1/referrals",
+        None,
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, anon=401),
+    ),
+    # Someone else's person: as if they did not exist.
+    ("post", "/api/v1/referrals"): (
+        "/api/v1/referrals",
+        {"person_id": "{person}", "service_id": "{service}", "reason": "Needs a bed"},
+        allow({R.TRUSTED_PERSON}, ok_status=404, anon=401),
+    ),
+    ("get", "/api/v1/referrals/{referral_id}"): (
+        "/api/v1/referrals/{referral}",
+        None,
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=404, anon=401),
+    ),
+    ("post", "/api/v1/referrals/{referral_id}/status"): (
+        "/api/v1/referrals/{referral}/status",
+        {"status": "acknowledged"},
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=404, anon=401),
+    ),
+    ("post", "/api/v1/referrals/{referral_id}/notes"): (
+        "/api/v1/referrals/{referral}/notes",
+        {"body": "A note"},
+        allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=404, anon=401),
+    ),
 }
+
+
+def _directory_ids(person) -> dict:
+    """A service of another organisation with a location, and a referral to it of someone
+    else's person."""
+    from petal.directory.models import ServiceAtLocation, TaxonomyTerm
+    from petal.directory.tests.factories import LocationFactory, ServiceFactory
+    from petal.referrals.tests.factories import ReferralFactory
+
+    service = ServiceFactory()
+    location = LocationFactory(organisation=service.organisation)
+    term = TaxonomyTerm.objects.get(area__code="homelessness")
+    return {
+        "service": service.pk,
+        "organisation": service.organisation.slug,
+        "service_at_location": ServiceAtLocation.objects.create(
+            service=service, location=location
+        ).pk,
+        "taxonomy": term.taxonomy_id,
+        "term": term.pk,
+        "referral": ReferralFactory(person=person, service=service).pk,
+    }
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -339,6 +463,7 @@ def test_pages_answer_each_principal_as_expected(principal, principal_client, ma
         "person": person.pk,
         "episode": EpisodeFactory(person=person).pk,
         "consent": ConsentFactory(person=person, grantee_user=other).pk,
+        **_directory_ids(person),
     }
     c = principal_client(principal)
     wrong = {}
@@ -362,6 +487,7 @@ def test_api_operations_answer_each_principal_as_expected(principal, make_user, 
     owner = make_user(Role.TRUSTED_PERSON)
     person = person_of(owner)
     consent = ConsentFactory(person=person, grantee_user=owner)
+    ids = {"person": person.pk, "consent": consent.pk, **_directory_ids(person)}
     headers = {}
     if principal != ANON:
         user = _principal_user(principal, make_user)
@@ -369,12 +495,18 @@ def test_api_operations_answer_each_principal_as_expected(principal, make_user, 
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     wrong = {}
     for (method, _), (template, body, expected) in API_OPERATIONS.items():
-        path = template.format(person=person.pk, consent=consent.pk)
+        path = template.format(**ids)
         if body is None:
             response = getattr(client, method)(path, **headers)
         else:
+            # "{person}"-style values are filled in with the ids made for this test.
+            filled = {
+                k: str(ids[v[1:-1]]) if isinstance(v, str) and v[:1] + v[-1:] == "{}" else v
+                for k, v in body.items()
+            }
+            data = json.dumps(filled)
             response = getattr(client, method)(
-                path, data=json.dumps(body), content_type="application/json", **headers
+                path, data=data, content_type="application/json", **headers
             )
         if response.status_code != expected[principal]:
             wrong[(method, path)] = (response.status_code, expected[principal])

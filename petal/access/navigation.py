@@ -21,6 +21,9 @@ SIGNED_IN_NAV = [
     ("Home", "accounts:home", "account.use"),
     ("Your record", "consent:own", "self.view"),
     ("My people", "people:caseload", "people.use"),
+    ("Referrals", "referrals:sent", "referrals.make"),
+    ("Referral inbox", "referrals:inbox", "referrals.receive"),
+    ("Find a service", "directory:directory", "organisations.view"),
     ("Safeguarding", "consent:safeguarding", "people.break_glass"),
     ("Consent oversight", "consent:oversight", "consent.oversee"),
     ("Organisations", "accounts:organisations", "organisations.view"),
@@ -35,6 +38,7 @@ PUBLIC_NAV = [
     ("Multiple disadvantage", "site:page", {"slug": "multiple-disadvantage"}),
     ("Trusted Person approach", "site:page", {"slug": "trusted-person-approach"}),
     ("Partnerships", "site:page", {"slug": "partnerships"}),
+    ("Find a service", "directory:directory", None),
     ("Contact", "site:page", {"slug": "contact"}),
 ]
 
@@ -44,13 +48,22 @@ def navigation_for(request) -> list[NavItem]:
     path = getattr(request, "path", "")
     items: list[NavItem] = []
     if user is not None and user.is_authenticated:
-        for label, name, permission in SIGNED_IN_NAV:
-            if can(user, permission):
-                url = reverse(name)
-                active = path == url if url == reverse("accounts:home") else path.startswith(url)
-                items.append(NavItem(label, url, active))
+        home = reverse("accounts:home")
+        links = [
+            (label, reverse(name))
+            for label, name, permission in SIGNED_IN_NAV
+            if can(user, permission)
+        ]
+        # The longest link the path starts with is the current one ("/referrals/inbox" is
+        # the inbox, not "/referrals/").
+        matching = [
+            url for _, url in links if path == url or (url != home and path.startswith(url))
+        ]
+        current = max(matching, key=len) if matching else None
+        items = [NavItem(label, url, url == current) for label, url in links]
     else:
         for label, name, kwargs in PUBLIC_NAV:
             url = reverse(name, kwargs=kwargs)
-            items.append(NavItem(label, url, path == url))
+            active = path == url if kwargs else path.startswith(url)
+            items.append(NavItem(label, url, active))
     return items

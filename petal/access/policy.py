@@ -54,6 +54,21 @@ PERMISSIONS: dict[str, frozenset] = {
     "consent.oversee": frozenset({R.DATA_PROTECTION_LEAD}),
     # A person supported by Petal, signed in: their consents and who read their record.
     "self.view": SELF,
+    # The service directory is public; changing a service is for the organisation's own
+    # service staff (their services only: petal.directory.services checks) and the programme
+    # team (every service).
+    "directory.edit": frozenset({R.SERVICE_STAFF, R.PROGRAMME_TEAM}),
+    # Adding and changing organisations in the directory.
+    "directory.manage": frozenset({R.PROGRAMME_TEAM}),
+    # Referring a person a trusted person supports to a service.
+    "referrals.make": frozenset({R.TRUSTED_PERSON}),
+    # The inbox of referrals to an organisation's services.
+    "referrals.receive": frozenset({R.SERVICE_STAFF}),
+    # A referral's page: its referrer's side or its receiving side (decided per referral in
+    # petal.referrals.selectors).
+    "referrals.view": frozenset({R.TRUSTED_PERSON, R.SERVICE_STAFF}),
+    # Time to access services: durations only, never a person.
+    "referrals.measures": frozenset(ALL_ROLES),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

@@ -88,6 +88,13 @@ DEMO_USERS = [
         what="service staff, CGL (receives referrals)",
     ),
     DemoUser(
+        "services@example.org",
+        "Priya Shah",
+        Role.SERVICE_STAFF,
+        "cgl-change-grow-live",
+        what="service staff, CGL: the referrals inbox",
+    ),
+    DemoUser(
         "safeguarding@example.org",
         "Imran Chaudhry",
         Role.SAFEGUARDING_LEAD,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -91,6 +93,11 @@ class Organisation(models.Model):
     # The seed's first list: partners who pledged support, led by the Public Service Board.
     is_supporting_partner = models.BooleanField(default=False)
     website = models.URLField(blank=True)
+    # For the service directory and Open Referral UK, which names organisations by UUID.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    description = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
     programme_area = models.ForeignKey(
         "reference.ProgrammeArea", on_delete=models.PROTECT, related_name="organisations"
     )

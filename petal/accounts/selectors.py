@@ -147,3 +147,13 @@ def users_with_role(role) -> QuerySet[User]:
         is_active=True,
         pk__in=_active_memberships().filter(role=role).values("user_id"),
     ).order_by("pk")
+
+
+def staff_of_organisation(role, organisation_id: int) -> QuerySet[User]:
+    """Active users holding a role in one organisation now (for notifications)."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=_active_memberships()
+        .filter(role=role, organisation_id=organisation_id)
+        .values("user_id"),
+    ).order_by("pk")

@@ -9,14 +9,16 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from petal.access.categories import Category
 from petal.accounts.models import sign_in_name
 from petal.audit.labels import action_label
 from petal.consent import forms, selectors, services
-from petal.consent.models import Review
+from petal.consent.models import Purpose, Review
 from petal.core.errors import NotFound, ValidationFailed
 from petal.core.forms import apply_errors
 from petal.people.selectors import person_get_for
@@ -67,7 +69,8 @@ def person_consents(request, person_id: int):
 @require_http_methods(["GET", "POST"])
 def consent_new(request, person_id: int):
     view = _view(request, person_id, purpose="record consent", change=True)
-    form = forms.ConsentForm(request.POST or None)
+    next_url = _next_url(request)
+    form = forms.ConsentForm(request.POST or None, initial=_prefill(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kind = data["grantee_kind"]
@@ -99,8 +102,47 @@ def consent_new(request, person_id: int):
                 request,
                 f"Consent recorded: shared with {consent.grantee_label}. Give them their receipt.",
             )
-            return redirect("consent:receipt", person_id=view.person.pk, consent_id=consent.pk)
-    return render(request, "consent/consent_new.html", {"person": view.person, "form": form})
+            receipt = reverse(
+                "consent:receipt", kwargs={"person_id": view.person.pk, "consent_id": consent.pk}
+            )
+            if next_url:
+                receipt += "?" + urlencode({"next": next_url})
+            return redirect(receipt)
+    return render(
+        request,
+        "consent/consent_new.html",
+        {"person": view.person, "form": form, "next_url": next_url},
+    )
+
+
+def _next_url(request) -> str:
+    """Where to carry on after recording consent on the way (a referral being made): a path
+    inside Petal, never another site."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/referrals/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}
+    ):
+        return candidate
+    return ""
+
+
+def _prefill(request) -> dict:
+    """A consent form started from a referral: the receiving organisation and the categories
+    the service needs, ready for the trusted person to check with the person."""
+    if request.method != "GET":
+        return {}
+    initial = {}
+    organisation = request.GET.get("organisation", "")
+    if organisation.isdigit():
+        initial["grantee_kind"] = "organisation"
+        initial["organisation"] = int(organisation)
+    categories = [c for c in request.GET.getlist("categories") if c in Category.values]
+    if categories:
+        initial["categories"] = sorted({Category.IDENTITY.value, *categories})
+    purposes = [p for p in request.GET.getlist("purposes") if p in Purpose.values]
+    if purposes:
+        initial["purposes"] = purposes
+    return initial
 
 
 def _receipt_context(request, view, consent, easy: bool):
@@ -123,9 +165,9 @@ def consent_receipt(request, person_id: int, consent_id: int):
     view = _view(request, person_id, purpose="consent receipt", change=True)
     consent = _consent(request, person_id, consent_id, view)
     easy = request.GET.get("version") == "easy"
-    return render(
-        request, "consent/receipt_page.html", _receipt_context(request, view, consent, easy)
-    )
+    context = _receipt_context(request, view, consent, easy)
+    context["next_url"] = _next_url(request)
+    return render(request, "consent/receipt_page.html", context)
 
 
 def consent_receipt_pdf(request, person_id: int, consent_id: int):

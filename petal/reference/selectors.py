@@ -61,3 +61,11 @@ def area_by_code(code: str) -> AreaOfDisadvantage | None:
 
 def partnership_by_slug(slug: str) -> Partnership | None:
     return Partnership.objects.filter(slug=slug).first()
+
+
+def districts() -> QuerySet[District]:
+    return District.objects.order_by("name")
+
+
+def partnerships() -> QuerySet[Partnership]:
+    return Partnership.objects.order_by("name")

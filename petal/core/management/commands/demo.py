@@ -3,7 +3,9 @@ from django.db import transaction
 
 from petal.accounts.demo import DEFAULT_PASSWORD, load_demo
 from petal.consent.demo import INDIVIDUAL_EMAIL, load_consents
+from petal.directory.demo import load_services
 from petal.people.demo import load_people
+from petal.referrals.demo import load_referrals
 
 
 class Command(BaseCommand):
@@ -19,7 +21,12 @@ class Command(BaseCommand):
             users = load_demo(password=password)
             people = load_people()
             consents = load_consents(password=password)
-        self.stdout.write(f"Demo data loaded ({people} fictional people, {consents} consents).")
+            services = load_services()
+            referrals = load_referrals()
+        self.stdout.write(
+            f"Demo data loaded ({people} fictional people, {consents} consents, "
+            f"{services} services, {referrals} referrals)."
+        )
         self.stdout.write("Sign in at /sign-in with any of these:")
         width = max(len(u.email) for u in users)
         for u in users:

@@ -1,0 +1,166 @@
+"""Telling Petal's users that something is waiting for them: one interface, two backends.
+
+The rule: a notification never carries personal details of the people Petal supports. Email
+leaves our control (mail servers, phones, GOV.UK Notify's records), so a notification says only
+- a short fixed message, e.g. "A new referral has been sent to your service.",
+- a reference such as ``R-000123``, and
+- a link into Petal, where the reader signs in and the access policy decides what they see.
+
+``notify()`` enforces this cheaply: subject and message are at most 200 characters, the
+reference must look like a reference (``^[A-Z]{1,3}-\\d{6,}$``), so a name cannot be passed in
+its place, and the link must be a path or an http(s) URL. It cannot tell a fixed sentence from
+one with a name in it, so callers pass constant text, never text built from a record.
+
+``settings.PETAL_NOTIFY_BACKEND`` chooses how notifications are sent:
+- ``"email"`` (the default): Django's ``EmailMessage`` through ``EMAIL_BACKEND`` (SMTP in
+  production, the console on a laptop, the in-memory outbox in tests).
+- ``"govuk_notify"``: GOV.UK Notify's API, with ``PETAL_NOTIFY_API_KEY`` and one email template,
+  ``PETAL_NOTIFY_TEMPLATE_ID``. The service team creates that template in Notify with the
+  placeholders ((subject)), ((message)), ((reference)) and ((link)), for example
+  subject ``((subject)) – ((reference))`` and body::
+
+      ((message))
+
+      Reference: ((reference))
+
+      ((link))
+
+      This email does not contain personal details. Sign in to Petal to see more.
+
+Each recipient gets their own task, so one bad address does not stop the others, and a failure
+(an SMTP error, or an ``HTTPError`` from Notify) is raised from the task for the worker to record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
+from django_tasks import TaskResult, task
+from notifications_python_client.errors import HTTPError
+from notifications_python_client.notifications import NotificationsAPIClient
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 200
+REFERENCE_PATTERN = re.compile(r"[A-Z]{1,3}-[0-9]{6,}")
+BACKENDS = ("email", "govuk_notify")
+
+
+def notify(
+    *, to: list[str], subject: str, message: str, reference: str, link: str
+) -> list[TaskResult]:
+    """Queue one notification per recipient through the task worker (django-tasks; the
+    immediate backend runs it at once in tests). A ``link`` starting with "/" becomes an
+    absolute URL on ``PETAL_BASE_URL``. Raises ValueError for anything that could carry
+    personal details (see the module docstring). Returns the queued tasks' results."""
+    if isinstance(to, str):
+        raise ValueError("to must be a list of email addresses, not one string")
+    if link.startswith("/") and not link.startswith("//"):
+        link = f"{settings.PETAL_BASE_URL}{link}"
+    _check(subject=subject, message=message, reference=reference, link=link)
+    recipients = list(dict.fromkeys(address.strip() for address in to if address.strip()))
+    return [
+        send_notification.enqueue(
+            to=address, subject=subject, message=message, reference=reference, link=link
+        )
+        for address in recipients
+    ]
+
+
+@task()
+def send_notification(*, to: str, subject: str, message: str, reference: str, link: str) -> None:
+    """Send one notification to one address through the configured backend."""
+    # Checked again here: a task can be queued without going through notify().
+    _check(subject=subject, message=message, reference=reference, link=link)
+    backend().send(to=to, subject=subject, message=message, reference=reference, link=link)
+
+
+class NotifyBackend(Protocol):
+    def send(self, *, to: str, subject: str, message: str, reference: str, link: str) -> None:
+        """Deliver one notification or raise."""
+
+
+def backend() -> NotifyBackend:
+    """The backend ``settings.PETAL_NOTIFY_BACKEND`` names."""
+    name = settings.PETAL_NOTIFY_BACKEND
+    if name == "email":
+        return EmailBackend()
+    if name == "govuk_notify":
+        return GovukNotifyBackend()
+    raise ImproperlyConfigured(
+        f"PETAL_NOTIFY_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}"
+    )
+
+
+class EmailBackend:
+    """Plain-text email through Django's EMAIL_BACKEND."""
+
+    def send(self, *, to: str, subject: str, message: str, reference: str, link: str) -> None:
+        body = (
+            f"{message}\n\n"
+            f"Reference: {reference}\n\n"
+            f"{link}\n\n"
+            "This email does not contain personal details. Sign in to Petal to see more.\n"
+        )
+        try:
+            EmailMessage(subject=f"{subject} ({reference})", body=body, to=[to]).send()
+        except Exception as exc:
+            logger.warning("Email notification %s failed: %s", reference, type(exc).__name__)
+            raise
+
+
+class GovukNotifyBackend:
+    """GOV.UK Notify's email API with the template in PETAL_NOTIFY_TEMPLATE_ID."""
+
+    def __init__(self) -> None:
+        # The client keeps a requests session and is not thread-safe: one per backend instance.
+        self.client = NotificationsAPIClient(
+            settings.PETAL_NOTIFY_API_KEY, base_url=settings.PETAL_NOTIFY_BASE_URL
+        )
+        self.template_id = settings.PETAL_NOTIFY_TEMPLATE_ID
+
+    def send(self, *, to: str, subject: str, message: str, reference: str, link: str) -> None:
+        try:
+            self.client.send_email_notification(
+                email_address=to,
+                template_id=self.template_id,
+                personalisation={
+                    "subject": subject,
+                    "message": message,
+                    "reference": reference,
+                    "link": link,
+                },
+                reference=reference,
+            )
+        except HTTPError as exc:
+            # Status only: Notify's error text can quote what we sent.
+            logger.warning(
+                "GOV.UK Notify refused notification %s with status %s",
+                reference,
+                exc.status_code,
+            )
+            raise
+
+
+def _check(*, subject: str, message: str, reference: str, link: str) -> None:
+    for name, text in (("subject", subject), ("message", message)):
+        if not text.strip():
+            raise ValueError(f"{name} must not be empty")
+        if len(text) > MAX_TEXT_LENGTH:
+            raise ValueError(
+                f"{name} must be at most {MAX_TEXT_LENGTH} characters: a short fixed sentence, "
+                "never details of a person"
+            )
+    if "\n" in subject or "\r" in subject:
+        raise ValueError("subject must be one line")
+    if not REFERENCE_PATTERN.fullmatch(reference):
+        raise ValueError("reference must look like R-000123, never a name or other details")
+    parts = urlsplit(link)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValueError("link must be a path starting with / or an http(s) URL")

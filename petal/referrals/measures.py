@@ -1,0 +1,145 @@
+"""Time to access services: from a referral being sent to it being acknowledged, to first
+contact, and to the service starting — the median and 90th percentile per month (or per
+group), computed in the database.
+
+The database ranks each referral's wait within its month (a window function, the same SQL on
+SQLite and PostgreSQL) and returns only the two or three rows at the ranks that matter, so a
+year of 200,000 referrals comes back as a few dozen rows:
+
+- median: the mean of the waits ranked ⌊(n+1)/2⌋ and ⌊(n+2)/2⌋ (the usual median: the middle
+  one when n is odd, the mean of the middle two when it is even);
+- 90th percentile: the wait ranked ⌈0.9 n⌉ (the nearest-rank method).
+
+Only referrals that reached the step count towards it (a referral still waiting has no time
+yet; it shows in "still waiting" instead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth
+from django.utils import timezone
+
+from petal.referrals.models import Referral, Status
+
+MEASURES = {
+    "acknowledged": ("acknowledged_at", "Sent to acknowledged"),
+    "first_contact": ("first_contact_at", "Sent to first contact"),
+    "started": ("started_at", "Sent to service started"),
+}
+DEFAULT_MEASURE = "started"
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: object  # a month (date) or a group id
+    count: int
+    median: dt.timedelta | None
+    p90: dt.timedelta | None
+
+    @property
+    def median_days(self) -> float | None:
+        return None if self.median is None else round(self.median / DAY, 1)
+
+    @property
+    def p90_days(self) -> float | None:
+        return None if self.p90 is None else round(self.p90 / DAY, 1)
+
+
+def months_back(today: dt.date, months: int) -> list[dt.date]:
+    """The first days of the last ``months`` months, oldest first, ending with this month."""
+    first = today.replace(day=1)
+    out = []
+    year, month = first.year, first.month
+    for _ in range(months):
+        out.append(dt.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(out))
+
+
+def _ranked(scope: Q, measure: str, group, since: dt.datetime):
+    field, _ = MEASURES[measure]
+    wait = ExpressionWrapper(F(field) - F("sent_at"), output_field=DurationField())
+    return (
+        Referral.objects.filter(scope, sent_at__gte=since, **{f"{field}__isnull": False})
+        .annotate(group=group, wait=wait)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("group")], order_by=[F("wait").asc()]),
+            n=Window(Count("id"), partition_by=[F("group")]),
+        )
+    )
+
+
+def _figures(scope: Q, measure: str, group, since: dt.datetime) -> dict[object, Figure]:
+    ranked = _ranked(scope, measure, group, since)
+    # Keep only the rows at the ranks the two statistics need (filtering on window
+    # functions: Django wraps the ranked query in a subquery).
+    picked = ranked.filter(
+        Q(rank=(F("n") + 1) / 2) | Q(rank=(F("n") + 2) / 2) | Q(rank=(F("n") * 9 + 9) / 10)
+    ).values_list("group", "rank", "n", "wait")
+    by_group: dict[object, dict] = {}
+    for key, rank, n, wait in picked:
+        by_group.setdefault(key, {"n": n, "waits": {}})["waits"][rank] = wait
+    figures = {}
+    for key, found in by_group.items():
+        n, waits = found["n"], found["waits"]
+        low, high, p90 = (n + 1) // 2, (n + 2) // 2, (9 * n + 9) // 10
+        figures[key] = Figure(
+            key=key, count=n, median=(waits[low] + waits[high]) / 2, p90=waits[p90]
+        )
+    return figures
+
+
+def _month_start(months: int, today: dt.date) -> dt.datetime:
+    first = months_back(today, months)[0]
+    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+
+
+def by_month(
+    scope: Q, *, measure: str = DEFAULT_MEASURE, months: int = 12, today: dt.date | None = None
+) -> list[Figure]:
+    """One figure per month (by the month the referral was sent), oldest first, with empty
+    months shown as such."""
+    today = today or timezone.localdate()
+    figures = _figures(scope, measure, TruncMonth("sent_at"), _month_start(months, today))
+    out = []
+    for month in months_back(today, months):
+        found = next((f for k, f in figures.items() if _as_date(k) == month), None)
+        out.append(found if found else Figure(key=month, count=0, median=None, p90=None))
+    return [Figure(_as_date(f.key), f.count, f.median, f.p90) for f in out]
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def by_group(
+    scope: Q,
+    group_field: str,
+    *,
+    measure: str = DEFAULT_MEASURE,
+    months: int = 12,
+    today: dt.date | None = None,
+) -> dict[object, Figure]:
+    """One figure per group (``partnership_id``, ``district_id``, ``service_id``) over the
+    last ``months`` months."""
+    today = today or timezone.localdate()
+    return _figures(scope, measure, F(group_field), _month_start(months, today))
+
+
+def still_waiting(scope: Q, *, measure: str = DEFAULT_MEASURE) -> int:
+    """Open referrals that have not reached the step yet."""
+    field, _ = MEASURES[measure]
+    return (
+        Referral.objects.filter(scope, **{f"{field}__isnull": True})
+        .exclude(status__in=[Status.DECLINED, Status.WITHDRAWN])
+        .count()
+    )

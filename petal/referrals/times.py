@@ -1,0 +1,96 @@
+"""Time to access services: pages for the programme, a service, a district and a partnership.
+Durations and counts of referrals only, never a person."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+
+from petal.directory import selectors as directory
+from petal.reference import selectors as reference
+from petal.referrals import measures
+from petal.referrals.charts import line_chart
+
+
+def _measure(request) -> str:
+    measure = request.GET.get("measure", measures.DEFAULT_MEASURE)
+    return measure if measure in measures.MEASURES else measures.DEFAULT_MEASURE
+
+
+def _page(request, *, scope: Q, title: str, caption: str, extra=None):
+    measure = _measure(request)
+    figures = measures.by_month(scope, measure=measure)
+    context = {
+        "title": title,
+        "caption": caption,
+        "measure": measure,
+        "measures": [(key, label) for key, (_, label) in measures.MEASURES.items()],
+        "measure_label": measures.MEASURES[measure][1],
+        "figures": figures,
+        "chart": line_chart(figures),
+        "waiting": measures.still_waiting(scope, measure=measure),
+    }
+    context.update(extra or {})
+    return render(request, "referrals/times.html", context)
+
+
+def times(request):
+    measure = _measure(request)
+    partnerships = list(reference.partnerships())
+    districts = list(reference.districts())
+    by_partnership = measures.by_group(Q(), "partnership_id", measure=measure)
+    by_district = measures.by_group(Q(), "district_id", measure=measure)
+    return _page(
+        request,
+        scope=Q(),
+        title="Time to access services",
+        caption="All services",
+        extra={
+            "overview": True,
+            "partnership_rows": [(p, by_partnership.get(p.pk)) for p in partnerships],
+            "district_rows": [(d, by_district.get(d.pk)) for d in districts],
+        },
+    )
+
+
+def times_service(request, service_id):
+    try:
+        service = directory.service_get(uuid.UUID(str(service_id)))
+    except ValueError as exc:
+        raise Http404 from exc
+    if service is None:
+        raise Http404
+    return _page(
+        request,
+        scope=Q(service_id=service.pk),
+        title=service.name,
+        caption=f"Time to access · {service.organisation.name}",
+        extra={"service": service},
+    )
+
+
+def times_district(request, code: str):
+    district = reference.district_by_code(code)
+    if district is None:
+        raise Http404
+    return _page(
+        request,
+        scope=Q(district_id=district.pk),
+        title=district.name,
+        caption="Time to access services · district where the person lived when referred",
+    )
+
+
+def times_partnership(request, slug: str):
+    partnership = reference.partnership_by_slug(slug)
+    if partnership is None:
+        raise Http404
+    return _page(
+        request,
+        scope=Q(partnership_id=partnership.pk),
+        title=partnership.name,
+        caption="Time to access services · operational partnership",
+    )
