@@ -21,6 +21,7 @@ from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
 from petal.people.disadvantage import THRESHOLD
 from petal.people.petals import petals_for_mask, summary
 from petal.reference.selectors import areas_of_disadvantage, partnership_for_district
+from petal.referrals.selectors import referrals_of_person
 
 DRAFT = "petal_person_draft"
 
@@ -329,6 +330,7 @@ def person_detail(request, person_id: int):
             if view.access and not view.can_change
             else None,
             "story_reuse": story_reuse_count(person),
+            "referrals": referrals_of_person(request.user, person) if view.can_change else [],
         },
     )
 

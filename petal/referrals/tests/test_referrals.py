@@ -448,3 +448,28 @@ def test_service_staff_of_two_organisations_see_both_inboxes(make_user, world):
         world["receiving"].pk,
         second.organisation_id,
     }
+
+
+def test_the_reminders_command_reminds_overdue_referrals(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    referral = send(world)
+    Referral.objects.filter(pk=referral.pk).update(
+        response_due_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    out = StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("referral_reminders", stdout=out)
+    assert "Sent 1 referral reminder" in out.getvalue()
+    referral.refresh_from_db()
+    assert referral.reminded_at is not None
+
+
+def test_the_person_page_lists_their_referrals_for_their_trusted_person(client, world):
+    referral = send(world)
+    signed_in(client, world["tp"])
+    page = client.get(reverse("people:person", args=[world["person"].pk])).content.decode()
+    assert referral.reference in page
+    assert reverse("referrals:new") + f"?person={world['person'].pk}" in page

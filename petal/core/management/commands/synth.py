@@ -31,9 +31,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--consents", type=int, default=0, help="Consents to add, over every person"
         )
+        parser.add_argument(
+            "--referrals",
+            type=int,
+            default=0,
+            help="Referrals to add over the past year (needs people and the demo services)",
+        )
 
     def handle(
-        self, *args, organisations, users, events, seed, password, people, consents, **options
+        self,
+        *args,
+        organisations,
+        users,
+        events,
+        seed,
+        password,
+        people,
+        consents,
+        referrals=0,
+        **options,
     ):
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
         area = ProgrammeArea.objects.get(slug="cambridgeshire-peterborough")
@@ -114,3 +130,7 @@ class Command(BaseCommand):
             from petal.consent.synth import synth_consents
 
             self.stdout.write(f"Made {synth_consents(consents, seed=seed)} consents.")
+        if referrals:
+            from petal.referrals.synth import synth_referrals
+
+            self.stdout.write(f"Made {synth_referrals(referrals, seed=seed)} referrals.")
