@@ -2,8 +2,9 @@
 contact, and to the service starting — the median and 90th percentile per month (or per
 group), computed in the database.
 
-The database ranks each referral's wait within its month (a window function, the same SQL on
-SQLite and PostgreSQL) and returns only the two or three rows at the ranks that matter, so a
+Each referral keeps its month and its waits in columns (``Referral.fill_measures``), and the
+database ranks the waits within each month (a window function, the same SQL on SQLite and
+PostgreSQL) and returns only the two or three rows at the ranks that matter, so a
 year of 200,000 referrals comes back as a few dozen rows:
 
 - median: the mean of the waits ranked ⌊(n+1)/2⌋ and ⌊(n+2)/2⌋ (the usual median: the middle
@@ -19,16 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from petal.referrals.models import Referral, Status
 
 MEASURES = {
-    "acknowledged": ("acknowledged_at", "Sent to acknowledged"),
-    "first_contact": ("first_contact_at", "Sent to first contact"),
-    "started": ("started_at", "Sent to service started"),
+    "acknowledged": ("wait_acknowledged", "Sent to acknowledged"),
+    "first_contact": ("wait_first_contact", "Sent to first contact"),
+    "started": ("wait_started", "Sent to service started"),
 }
 DEFAULT_MEASURE = "started"
 DAY = dt.timedelta(days=1)
@@ -63,12 +64,15 @@ def months_back(today: dt.date, months: int) -> list[dt.date]:
     return list(reversed(out))
 
 
-def _ranked(scope: Q, measure: str, group, since: dt.datetime):
+def _ranked(scope: Q, measure: str, group, since: dt.date):
+    # Each referral keeps its month and its waits (microseconds) in columns, filled when it is
+    # saved, so the database ranks plain indexed numbers.
     field, _ = MEASURES[measure]
-    wait = ExpressionWrapper(F(field) - F("sent_at"), output_field=DurationField())
     return (
-        Referral.objects.filter(scope, sent_at__gte=since, **{f"{field}__isnull": False})
-        .annotate(group=group, wait=wait)
+        Referral.objects.filter(scope, sent_month__gte=since, **{f"{field}__isnull": False})
+        # No default ordering: sorting every row by sent_at would cost more than the ranking.
+        .order_by()
+        .annotate(group=group, wait=F(field))
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("group")], order_by=[F("wait").asc()]),
             n=Window(Count("id"), partition_by=[F("group")]),
@@ -76,7 +80,7 @@ def _ranked(scope: Q, measure: str, group, since: dt.datetime):
     )
 
 
-def _figures(scope: Q, measure: str, group, since: dt.datetime) -> dict[object, Figure]:
+def _figures(scope: Q, measure: str, group, since: dt.date) -> dict[object, Figure]:
     ranked = _ranked(scope, measure, group, since)
     # Keep only the rows at the ranks the two statistics need (filtering on window
     # functions: Django wraps the ranked query in a subquery).
@@ -89,16 +93,70 @@ def _figures(scope: Q, measure: str, group, since: dt.datetime) -> dict[object, 
     figures = {}
     for key, found in by_group.items():
         n, waits = found["n"], found["waits"]
-        low, high, p90 = (n + 1) // 2, (n + 2) // 2, (9 * n + 9) // 10
+        low, high, p90 = _ranks(n)
         figures[key] = Figure(
-            key=key, count=n, median=(waits[low] + waits[high]) / 2, p90=waits[p90]
+            key=key,
+            count=n,
+            median=dt.timedelta(microseconds=(waits[low] + waits[high]) / 2),
+            p90=dt.timedelta(microseconds=waits[p90]),
         )
     return figures
 
 
-def _month_start(months: int, today: dt.date) -> dt.datetime:
-    first = months_back(today, months)[0]
-    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+def _ranks(n: int) -> tuple[int, int, int]:
+    return (n + 1) // 2, (n + 2) // 2, (9 * n + 9) // 10
+
+
+def _figures_by_seeking(measure: str, since: dt.date) -> dict[object, Figure]:
+    """The whole programme by month, without ranking every row: count each month's referrals
+    (from the index), then ask the index for the wait at each rank that matters — one query
+    of scalar subqueries ``ORDER BY wait LIMIT 1 OFFSET rank - 1`` over the (month, wait)
+    index. Gives exactly what the ranking in ``_figures`` gives; several times faster when a
+    year holds hundreds of thousands of referrals."""
+    from django.db import connection
+
+    field, _ = MEASURES[measure]
+    counts = dict(
+        Referral.objects.filter(sent_month__gte=since, **{f"{field}__isnull": False})
+        .order_by()
+        .values_list("sent_month")
+        .annotate(n=Count("id"))
+    )
+    if not counts:
+        return {}
+    table = Referral._meta.db_table
+    column = Referral._meta.get_field(field).column  # from MEASURES: never user input
+    parts, params = [], []
+    for month, n in counts.items():
+        for rank in sorted(set(_ranks(n))):
+            parts.append(
+                f"SELECT %s, %s, (SELECT {column} FROM {table} "  # noqa: S608 - fixed names
+                f"WHERE sent_month = %s AND {column} IS NOT NULL "
+                f"ORDER BY {column} LIMIT 1 OFFSET %s)"
+            )
+            params += [month, rank, month, rank - 1]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = cursor.fetchall()
+    waits: dict[dt.date, dict[int, int]] = {}
+    for month, rank, wait in found:
+        month = month if isinstance(month, dt.date) else dt.date.fromisoformat(str(month))
+        waits.setdefault(month, {})[int(rank)] = int(wait)
+    figures = {}
+    for month, n in counts.items():
+        low, high, p90 = _ranks(n)
+        at = waits[month]
+        figures[month] = Figure(
+            key=month,
+            count=n,
+            median=dt.timedelta(microseconds=(at[low] + at[high]) / 2),
+            p90=dt.timedelta(microseconds=at[p90]),
+        )
+    return figures
+
+
+def _month_start(months: int, today: dt.date) -> dt.date:
+    return months_back(today, months)[0]
 
 
 def by_month(
@@ -107,7 +165,11 @@ def by_month(
     """One figure per month (by the month the referral was sent), oldest first, with empty
     months shown as such."""
     today = today or timezone.localdate()
-    figures = _figures(scope, measure, TruncMonth("sent_at"), _month_start(months, today))
+    since = _month_start(months, today)
+    if scope == Q():
+        figures = _figures_by_seeking(measure, since)
+    else:
+        figures = _figures(scope, measure, F("sent_month"), since)
     out = []
     for month in months_back(today, months):
         found = next((f for k, f in figures.items() if _as_date(k) == month), None)
@@ -137,7 +199,11 @@ def by_group(
 
 def still_waiting(scope: Q, *, measure: str = DEFAULT_MEASURE) -> int:
     """Open referrals that have not reached the step yet."""
-    field, _ = MEASURES[measure]
+    field = {
+        "wait_acknowledged": "acknowledged_at",
+        "wait_first_contact": "first_contact_at",
+        "wait_started": "started_at",
+    }[MEASURES[measure][0]]
     return (
         Referral.objects.filter(scope, **{f"{field}__isnull": True})
         .exclude(status__in=[Status.DECLINED, Status.WITHDRAWN])

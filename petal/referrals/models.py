@@ -8,6 +8,8 @@ may see, at every request); writes through ``petal.referrals.services``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -38,6 +40,17 @@ STEP_FIELD: dict[Status, str] = {
 }
 OPEN = frozenset({Status.SENT, Status.ACKNOWLEDGED, Status.FIRST_CONTACT})
 CLOSED = frozenset({Status.STARTED, Status.DECLINED, Status.WITHDRAWN})
+
+
+WAIT_FIELDS = {
+    "acknowledged_at": "wait_acknowledged",
+    "first_contact_at": "wait_first_contact",
+    "started_at": "wait_started",
+}
+
+
+def _microseconds(delta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 class Side(models.TextChoices):
@@ -99,12 +112,34 @@ class Referral(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # For the time-to-access measures, kept with the row so the database ranks plain numbers
+    # (no per-row date arithmetic): the month it was sent (local time) and the wait to each
+    # step in microseconds. Filled in by save() (and by fill_measures() before a bulk insert).
+    sent_month = models.DateField(null=True, editable=False)
+    wait_acknowledged = models.BigIntegerField(null=True, editable=False)
+    wait_first_contact = models.BigIntegerField(null=True, editable=False)
+    wait_started = models.BigIntegerField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [
+            models.Index(fields=["sent_month", "wait_acknowledged"]),
+            models.Index(fields=["sent_month", "wait_first_contact"]),
+            models.Index(fields=["sent_month", "wait_started"]),
+            # Comparing partnerships and districts: ranked in index order, without a sort.
+            *[
+                models.Index(fields=[group, wait, "sent_month"], name=f"referral_{short}_{code}")
+                for group, short in (("partnership", "pship"), ("district", "dist"))
+                for wait, code in (
+                    ("wait_acknowledged", "ack"),
+                    ("wait_first_contact", "contact"),
+                    ("wait_started", "started"),
+                )
+            ],
             models.Index(fields=["organisation", "status", "sent_at"]),
+            # The inbox's "closed" view: newest first across three statuses, a page at a time.
+            models.Index(fields=["organisation", "sent_at", "id"], name="referral_inbox_newest"),
             models.Index(fields=["person", "sent_at"]),
             models.Index(fields=["referred_by", "sent_at"]),
             models.Index(fields=["service", "sent_at"]),
@@ -115,6 +150,26 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        self.fill_measures()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "sent_month", *WAIT_FIELDS.values()}
+        super().save(*args, **kwargs)
+
+    def fill_measures(self) -> None:
+        """Work out sent_month and the waits from the step times."""
+        from django.utils import timezone
+
+        self.sent_month = timezone.localtime(self.sent_at).date().replace(day=1)
+        # In UTC: Python subtracts two times in the same zone by the clock on the wall, so a
+        # wait across a change to or from summer time would be an hour out.
+        sent = self.sent_at.astimezone(dt.UTC)
+        for step_field, wait_field in WAIT_FIELDS.items():
+            at = getattr(self, step_field)
+            wait = None if at is None else _microseconds(at.astimezone(dt.UTC) - sent)
+            setattr(self, wait_field, wait)
 
     @property
     def reference(self) -> str:

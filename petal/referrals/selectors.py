@@ -177,8 +177,12 @@ def referral_get_for(actor, referral_id, *, purpose: str = "viewed") -> Referral
         raise NotFound("No such referral")
     events = list(referral.events.select_related("actor").order_by("at", "id"))
     if not access.sees_person:
-        # Notes are about the person: hidden with them.
+        # Notes, and the reasons given for declining or withdrawing, are about the person:
+        # hidden with them. The steps and their times stay.
         events = [e for e in events if e.kind != EventKind.NOTE]
+        for event in events:
+            if event.kind == EventKind.STATUS:
+                event.body = ""
     view = ReferralView(referral=referral, access=access, events=events)
     person = referral.person
     if Category.STORY in access.categories:
@@ -267,14 +271,26 @@ def person_for_referral(actor, person_id):
     )
 
 
-def referral_people(actor) -> QuerySet:
-    """The people the actor may refer: those they are trusted person for now."""
+def referral_people(actor) -> list:
+    """The people the actor may refer: those they are trusted person for now. Their names are
+    listed, so the list is audited like the caseload."""
     from petal.access.people import current_relationships
     from petal.people.models import Person
 
-    return Person.objects.filter(
-        pk__in=current_relationships(actor).order_by().values("person_id")
-    ).order_by("full_name", "id")
+    people = list(
+        Person.objects.filter(
+            pk__in=current_relationships(actor).order_by().values("person_id")
+        ).order_by("full_name", "id")
+    )
+    if people:
+        audit_record(
+            actor=actor,
+            action="people.listed",
+            object_type="people.person",
+            categories=[Category.IDENTITY],
+            data={"context": "referral", "people": [p.pk for p in people]},
+        )
+    return people
 
 
 def audit_api_list(actor, rows: list[Row]) -> None:

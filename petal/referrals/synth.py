@@ -85,6 +85,7 @@ def synth_referrals(count: int, *, seed: int = 2026) -> int:
                     row.status = step
                 if row.status == Status.STARTED:
                     row.closed_at = row.started_at
+            row.fill_measures()
             batch.append(row)
         with transaction.atomic():
             Referral.objects.bulk_create(batch, batch_size=2000)

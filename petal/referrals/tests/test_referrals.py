@@ -473,3 +473,32 @@ def test_the_person_page_lists_their_referrals_for_their_trusted_person(client, 
     page = client.get(reverse("people:person", args=[world["person"].pk])).content.decode()
     assert referral.reference in page
     assert reverse("referrals:new") + f"?person={world['person'].pk}" in page
+
+
+def test_reasons_on_the_timeline_are_hidden_with_the_person(client, world):
+    referral = send(world)
+    committed(
+        services.referral_move,
+        actor=world["tp"],
+        referral_id=referral.pk,
+        status="withdrawn",
+        note="Jordan moved in with his sister",
+    )
+    signed_in(client, world["staff"])
+    url = reverse("referrals:referral", args=[referral.pk])
+    assert "moved in with his sister" in client.get(url).content.decode()
+    consent_withdraw(actor=world["tp"], consent_id=world["consent"].pk, how="verbal")
+    page = client.get(url).content.decode()
+    assert "moved in with his sister" not in page
+    assert "Withdrawn" in page
+    api = client.get(f"/api/v1/referrals/{referral.pk}").json()
+    assert all(e["body"] == "" for e in api["events"])
+    assert [e["status"] for e in api["events"]] == ["sent", "withdrawn"]
+
+
+def test_choosing_whom_to_refer_is_audited(client, world):
+    signed_in(client, world["tp"])
+    page = client.get(reverse("referrals:new")).content.decode()
+    assert "Jordan Example" in page
+    event = AuditEvent.objects.get(action="people.listed", actor_id=world["tp"].pk)
+    assert event.data["people"] == [world["person"].pk]
