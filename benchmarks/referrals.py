@@ -22,8 +22,8 @@ TARGETS = {
     "/referrals/inbox": ("signed-in floor", 15.0),
     "/referrals/inbox?view=closed": ("signed-in floor", 15.0),
     "/referrals/inbox?view=closed&page=400": ("signed-in floor", 40.0),
-    "/referrals/times/": ("signed-in floor", 200.0),
-    "/referrals/times/?measure=acknowledged": ("signed-in floor", 200.0),
+    "/referrals/times/": ("signed-in floor", 250.0),
+    "/referrals/times/?measure=acknowledged": ("signed-in floor", 250.0),
     "/referrals/times/partnerships/fenland-east-cambridgeshire": ("signed-in floor", 120.0),
     "/referrals/times/services/<id>": ("signed-in floor", 60.0),
 }
