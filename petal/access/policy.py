@@ -102,6 +102,13 @@ def memberships_of(user) -> list[tuple[str, int | None, int | None]]:
     return cached
 
 
+def organisations_with_role(user, role: Role) -> list[int]:
+    """The organisations in which the user holds a role now (through memberships in force)."""
+    if getattr(user, "is_individual", False):
+        return []
+    return sorted({org for held, org, _ in memberships_of(user) if held == role and org})
+
+
 def has_role(user, *roles: Role) -> bool:
     """True when the user holds at least one of the roles."""
     return bool(roles_of(user) & set(roles))

@@ -24,7 +24,7 @@ from django.db.models import Q
 
 from petal.access.categories import Category
 from petal.access.people import _is_active_user, active_consent_filter, current_relationships
-from petal.access.policy import memberships_of
+from petal.access.policy import organisations_with_role
 from petal.access.roles import Role
 
 REFERRER = "referrer"
@@ -35,9 +35,7 @@ def receiving_organisations(actor) -> list[int]:
     """Organisations whose referral inbox the actor works: their service-staff memberships."""
     if not _is_active_user(actor):
         return []
-    return sorted(
-        {org for role, org, _ in memberships_of(actor) if role == Role.SERVICE_STAFF and org}
-    )
+    return organisations_with_role(actor, Role.SERVICE_STAFF)
 
 
 def referral_visibility(actor, *, side: str | None = None, on: dt.date | None = None) -> Q:

@@ -141,19 +141,9 @@ def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
 
 
-def users_with_role(role) -> QuerySet[User]:
-    """Active users holding a role now (for notifications)."""
-    return User.objects.filter(
-        is_active=True,
-        pk__in=_active_memberships().filter(role=role).values("user_id"),
-    ).order_by("pk")
-
-
-def staff_of_organisation(role, organisation_id: int) -> QuerySet[User]:
-    """Active users holding a role in one organisation now (for notifications)."""
-    return User.objects.filter(
-        is_active=True,
-        pk__in=_active_memberships()
-        .filter(role=role, organisation_id=organisation_id)
-        .values("user_id"),
-    ).order_by("pk")
+def users_with_role(role, *, organisation_id: int | None = None) -> QuerySet[User]:
+    """Active users holding a role now, anywhere or in one organisation (for notifications)."""
+    memberships = _active_memberships().filter(role=role)
+    if organisation_id is not None:
+        memberships = memberships.filter(organisation_id=organisation_id)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")

@@ -34,6 +34,7 @@ from petal.consent.models import (
     bits_for,
 )
 from petal.core.errors import NotFound, ValidationFailed
+from petal.core.notify import deliverable as _deliverable
 from petal.core.tasks import email_enqueue
 
 # Longest a consent may run before it must be renewed with the person.
@@ -55,10 +56,6 @@ def _link(name: str, **kwargs) -> str:
     return settings.PETAL_BASE_URL + reverse(name, kwargs=kwargs or None)
 
 
-def _deliverable(emails) -> list[str]:
-    return sorted({e for e in emails if e and not e.endswith(".invalid")})
-
-
 # --- sharing agreements -------------------------------------------------------------------
 
 
@@ -73,7 +70,7 @@ def agreement_create(
     review_on: dt.date,
     reference: str = "",
 ) -> SharingAgreement:
-    from petal.reference.models import ProgrammeArea
+    from petal.reference.selectors import programme_area
 
     parties = list(parties)
     if len(parties) < 2:
@@ -81,7 +78,7 @@ def agreement_create(
     if review_on <= starts_on:
         _fail("review_on", "The review date must be after the date the agreement started")
     agreement = SharingAgreement.objects.create(
-        programme_area=ProgrammeArea.objects.get(slug="cambridgeshire-peterborough"),
+        programme_area=programme_area(),
         title=title.strip(),
         purpose=purpose.strip(),
         starts_on=starts_on,

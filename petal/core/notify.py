@@ -52,6 +52,12 @@ REFERENCE_PATTERN = re.compile(r"[A-Z]{1,3}-[0-9]{6,}")
 BACKENDS = ("email", "govuk_notify")
 
 
+def deliverable(emails) -> list[str]:
+    """The addresses a notification can go to: present, and not at a reserved, undeliverable
+    domain (a person's own sign-in name is kept at ``….invalid``)."""
+    return sorted({e for e in emails if e and not e.endswith(".invalid")})
+
+
 def notify(
     *, to: list[str], subject: str, message: str, reference: str, link: str
 ) -> list[TaskResult]:

@@ -10,7 +10,8 @@ from petal.access.categories import Category
 from petal.accounts.models import Organisation
 from petal.consent.models import bits_for
 from petal.directory.models import Location, Service, ServiceAtLocation, ServiceStatus, TaxonomyTerm
-from petal.reference.models import District, ProgrammeArea
+from petal.reference.models import District
+from petal.reference.selectors import programme_area
 
 C = Category
 HOUSING = "homelessness"
@@ -470,7 +471,7 @@ NOT_VIA_PETAL = {
 
 
 def load_services() -> int:
-    area = ProgrammeArea.objects.order_by("pk").first()
+    area = programme_area()
     organisations = {o.slug: o for o in Organisation.objects.all()}
     districts = {d.code: d for d in District.objects.all()}
     terms = {(t.taxonomy.slug, t.code): t for t in TaxonomyTerm.objects.select_related("taxonomy")}

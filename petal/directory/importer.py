@@ -29,7 +29,8 @@ from petal.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from petal.reference.models import District, ProgrammeArea
+from petal.reference.models import District
+from petal.reference.selectors import programme_area
 
 IMPORTED_TAXONOMY_SLUG = "imported-terms"
 IMPORTED_TAXONOMY_NAME = "Imported terms"
@@ -147,7 +148,7 @@ class _Context:
     def __init__(self, *, actor, source: str) -> None:
         self.actor = actor
         self.source = source[:300]
-        self.programme_area = ProgrammeArea.objects.order_by("pk").first()
+        self.programme_area = programme_area()
         self.districts = {}
         for district in District.objects.all():
             self.districts[district.name.casefold()] = district

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from petal.access.policy import can, has_role, memberships_of
+from petal.access.policy import can, has_role, organisations_with_role
 from petal.access.roles import Role
 from petal.accounts.models import Organisation
 from petal.directory.models import (
@@ -131,9 +131,7 @@ def organisation_by_slug(slug: str) -> Organisation | None:
 
 def own_organisation_ids(actor) -> list[int]:
     """Organisations whose services the actor may change as their own service staff."""
-    return sorted(
-        {org for role, org, _ in memberships_of(actor) if role == Role.SERVICE_STAFF and org}
-    )
+    return organisations_with_role(actor, Role.SERVICE_STAFF)
 
 
 def may_edit_service(actor, service: Service | None = None, organisation_id=None) -> bool:

@@ -12,7 +12,7 @@ from petal.consent.models import bits_for
 from petal.core.errors import Forbidden, ValidationFailed
 from petal.directory.models import Location, Service, ServiceAtLocation, TaxonomyTerm
 from petal.directory.selectors import may_edit_service
-from petal.reference.models import ProgrammeArea
+from petal.reference.selectors import programme_area
 
 SERVICE_FIELDS = (
     "name",
@@ -33,10 +33,6 @@ SERVICE_FIELDS = (
 
 def _fail(field: str, message: str):
     raise ValidationFailed(message, field_errors={field: [message]})
-
-
-def _default_area() -> ProgrammeArea:
-    return ProgrammeArea.objects.order_by("pk").first()
 
 
 @transaction.atomic
@@ -64,7 +60,7 @@ def service_save(
         _fail("description", "Describe what the service does")
     creating = service is None
     if creating:
-        service = Service(programme_area=_default_area())
+        service = Service(programme_area=programme_area())
     before = {f: getattr(service, f) for f in SERVICE_FIELDS} if not creating else {}
     for field in SERVICE_FIELDS:
         if field in data:
@@ -154,7 +150,7 @@ def organisation_save(*, actor, data: dict, organisation: Organisation | None = 
         slug, n = base, 2
         while Organisation.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
-        organisation = Organisation(slug=slug, programme_area=_default_area())
+        organisation = Organisation(slug=slug, programme_area=programme_area())
     for field in ORGANISATION_FIELDS:
         if field in data:
             setattr(organisation, field, data[field])

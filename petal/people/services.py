@@ -39,9 +39,9 @@ def _search_names(person: Person, aliases: list[str]) -> str:
 
 
 def _programme_area():
-    from petal.reference.models import ProgrammeArea
+    from petal.reference.selectors import programme_area
 
-    return ProgrammeArea.objects.get(slug="cambridgeshire-peterborough")
+    return programme_area()
 
 
 def _record_change(*, actor, person, category, changes: dict, action: str, data: dict) -> None:

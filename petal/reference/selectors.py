@@ -12,7 +12,15 @@ from petal.reference.models import (
     GovernanceLevel,
     Partnership,
     PartnershipCoverage,
+    ProgrammeArea,
 )
+
+PROGRAMME_AREA = "cambridgeshire-peterborough"
+
+
+def programme_area() -> ProgrammeArea:
+    """The programme area new records belong to (the only one until the scale path adds more)."""
+    return ProgrammeArea.objects.get(slug=PROGRAMME_AREA)
 
 
 def areas_of_disadvantage() -> QuerySet[AreaOfDisadvantage]:

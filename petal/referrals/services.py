@@ -14,12 +14,14 @@ from django_tasks import default_task_backend, task
 
 from petal.access.categories import Category
 from petal.access.people import can_change_person
+from petal.access.policy import organisations_with_role
 from petal.access.referrals import RECEIVER, REFERRER, referral_access, shareable_bits
 from petal.access.roles import Role
-from petal.accounts.selectors import staff_of_organisation
+from petal.accounts.selectors import users_with_role
 from petal.audit.services import audit_record
 from petal.consent.models import bits_for, categories_in
 from petal.core.errors import NotFound, ValidationFailed
+from petal.core.notify import deliverable as _deliverable
 from petal.core.notify import notify
 from petal.directory.models import Service, ServiceStatus
 from petal.reference.selectors import partnership_for_district
@@ -43,12 +45,11 @@ def _fail(field: str, message: str):
     raise ValidationFailed(message, field_errors={field: [message]})
 
 
-def _deliverable(emails) -> list[str]:
-    return sorted({e for e in emails if e and not e.endswith(".invalid")})
-
-
 def _receivers(referral: Referral) -> list[str]:
-    staff = [u.email for u in staff_of_organisation(Role.SERVICE_STAFF, referral.organisation_id)]
+    staff = [
+        u.email
+        for u in users_with_role(Role.SERVICE_STAFF, organisation_id=referral.organisation_id)
+    ]
     if not staff and referral.service.email:
         staff = [referral.service.email]
     return _deliverable(staff)
@@ -103,12 +104,7 @@ def referral_send(*, actor, person, service: Service, categories, reason: str) -
     partnership = (
         partnership_for_district(district, on=timezone.localdate(now)) if district else None
     )
-    from petal.access.policy import memberships_of
-
-    referrer_organisation = next(
-        (org for role, org, _ in memberships_of(actor) if role == Role.TRUSTED_PERSON and org),
-        None,
-    )
+    referrer_organisation = next(iter(organisations_with_role(actor, Role.TRUSTED_PERSON)), None)
     referral = Referral.objects.create(
         programme_area_id=person.programme_area_id,
         person=person,
