@@ -331,13 +331,13 @@ def consent_expiry_warnings(*, days: int = 14, today: dt.date | None = None) -> 
     return sent
 
 
-def story_reuse_record(*, actor, person, access) -> None:
+def story_reuse_record(*, actor, person, consents) -> None:
     """Count a story read under consent instead of asked again (once per reader a day)."""
     organisations, _ = consent_scope(actor)
     today = timezone.localdate()
     if StoryReuse.objects.filter(person=person, reader=actor, read_on=today).exists():
         return
-    consent = next((c for c in access.consents if Category.STORY in c.categories), None)
+    consent = next((c for c in consents if Category.STORY in c.categories), None)
     try:
         with transaction.atomic():
             StoryReuse.objects.create(

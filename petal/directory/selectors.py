@@ -3,6 +3,8 @@ change a service is decided here, once, for pages and API alike."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from petal.access.policy import can, has_role, organisations_with_role
@@ -32,6 +34,27 @@ def area_terms() -> QuerySet[TaxonomyTerm]:
 
 def reach_terms() -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(taxonomy__slug=REACH_TAXONOMY)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A service's taxonomy terms, split as its pages show them."""
+
+    areas: list
+    reach: list
+    other: list
+
+
+def terms_of(service: Service) -> Terms:
+    """The service's terms (prefetched with their taxonomy by the selectors here): the areas
+    it helps with, how it reaches people, and terms of any other taxonomy (from an import)."""
+    terms = list(service.taxonomy_terms.all())
+    slug = {t.pk: t.taxonomy.slug for t in terms}
+    return Terms(
+        areas=[t for t in terms if slug[t.pk] == AREAS_TAXONOMY],
+        reach=[t for t in terms if slug[t.pk] == REACH_TAXONOMY],
+        other=[t for t in terms if slug[t.pk] not in (AREAS_TAXONOMY, REACH_TAXONOMY)],
+    )
 
 
 def taxonomies() -> QuerySet[Taxonomy]:

@@ -72,19 +72,15 @@ def directory(request):
 
 def service_detail(request, service_id):
     service = _service_or_404(service_id)
-    terms = list(service.taxonomy_terms.all())
+    terms = selectors.terms_of(service)
     return render(
         request,
         "directory/service.html",
         {
             "service": service,
-            "areas": [t for t in terms if t.taxonomy.slug == "petal-areas-of-disadvantage"],
-            "reach": [t for t in terms if t.taxonomy.slug == "petal-reach"],
-            "other_terms": [
-                t
-                for t in terms
-                if t.taxonomy.slug not in {"petal-areas-of-disadvantage", "petal-reach"}
-            ],
+            "areas": terms.areas,
+            "reach": terms.reach,
+            "other_terms": terms.other,
             "can_edit": selectors.may_edit_service(request.user, service=service),
             "can_refer": can(request.user, "referrals.make")
             and service.accepts_referrals
@@ -106,10 +102,10 @@ def _service_form(request, actor, service=None):
     if organisation_id:
         initial["organisation"] = organisation_id
     if service is not None:
-        terms = list(service.taxonomy_terms.all())
+        terms = selectors.terms_of(service)
         initial.update({field: getattr(service, field) for field in services.SERVICE_FIELDS})
-        initial["areas"] = [str(t.pk) for t in terms]
-        initial["reach"] = [str(t.pk) for t in terms]
+        initial["areas"] = [str(t.pk) for t in terms.areas]
+        initial["reach"] = [str(t.pk) for t in terms.reach]
         initial["districts"] = list(service.districts.all())
         initial["needs_categories"] = [c.value for c in service.needs_categories]
         initial["locations"] = [
@@ -127,14 +123,9 @@ def _service_form(request, actor, service=None):
 
 def _save_service(request, form, service=None):
     data = form.cleaned_data
-    other_terms = []
-    if service is not None:
-        other_terms = [
-            t
-            for t in service.taxonomy_terms.all()
-            if t.taxonomy.slug not in {"petal-areas-of-disadvantage", "petal-reach"}
-        ]
-    terms = services.terms_by_ids([*data["areas"], *data["reach"]]) + other_terms
+    # The form changes the areas and reach; terms of other taxonomies (imported) are kept.
+    kept = selectors.terms_of(service).other if service is not None else []
+    terms = services.terms_by_ids([*data["areas"], *data["reach"]]) + kept
     locations = None
     if "locations" in form.fields:
         locations = list(

@@ -342,7 +342,7 @@ def person_get_for(
         if Category.STORY in read and access.by_consent_only:
             from petal.consent.services import story_reuse_record
 
-            story_reuse_record(actor=actor, person=person, access=access)
+            story_reuse_record(actor=actor, person=person, consents=access.consents)
     return PersonView(
         person=person, categories=frozenset(read), can_change=access.can_change, access=access
     )

@@ -65,7 +65,7 @@ class ServiceQuery(Schema):
 
 
 def service_out(s) -> ServiceOut:
-    terms = list(s.taxonomy_terms.all())
+    terms = directory.terms_of(s)
     return ServiceOut(
         id=s.pk,
         name=s.name,
@@ -75,8 +75,8 @@ def service_out(s) -> ServiceOut:
         description=s.description,
         who_for=s.who_for,
         eligibility=s.eligibility,
-        areas=[t.code for t in terms if t.taxonomy.slug == "petal-areas-of-disadvantage"],
-        reach=[t.code for t in terms if t.taxonomy.slug == "petal-reach"],
+        areas=[t.code for t in terms.areas],
+        reach=[t.code for t in terms.reach],
         districts=[d.code for d in s.districts.all()],
         how_to_refer=s.how_to_refer,
         opening_times=s.opening_times,

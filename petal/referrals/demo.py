@@ -20,7 +20,7 @@ from petal.accounts.models import User
 from petal.consent.models import Consent, bits_for
 from petal.directory.models import Service
 from petal.reference.selectors import partnership_for_district
-from petal.referrals.models import EventKind, Referral, ReferralEvent, Side, Status
+from petal.referrals.models import STEP_FIELD, EventKind, Referral, ReferralEvent, Side, Status
 
 C = Category
 SEED = 6
@@ -176,15 +176,7 @@ def load_referrals() -> int:
             for at, step in steps:
                 if at > now:
                     break
-                setattr(
-                    referral,
-                    {
-                        Status.ACKNOWLEDGED: "acknowledged_at",
-                        Status.FIRST_CONTACT: "first_contact_at",
-                        Status.STARTED: "started_at",
-                    }[step],
-                    at,
-                )
+                setattr(referral, STEP_FIELD[step], at)
                 referral.status = step
                 events.append((at, step, "", Side.RECEIVER, staff))
             if referral.status == Status.STARTED:

@@ -24,13 +24,21 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from petal.referrals.models import Referral, Status
+from petal.referrals.models import STEP_FIELD, WAIT_FIELDS, Referral, Status
 
+# The steps measured, by their status (the key in the page's ?measure=), with their labels.
 MEASURES = {
-    "acknowledged": ("wait_acknowledged", "Sent to acknowledged"),
-    "first_contact": ("wait_first_contact", "Sent to first contact"),
-    "started": ("wait_started", "Sent to service started"),
+    Status.ACKNOWLEDGED.value: "Sent to acknowledged",
+    Status.FIRST_CONTACT.value: "Sent to first contact",
+    Status.STARTED.value: "Sent to service started",
 }
+
+
+def _wait_field(measure: str) -> str:
+    """The column holding each referral's wait to the step."""
+    return WAIT_FIELDS[STEP_FIELD[Status(measure)]]
+
+
 DEFAULT_MEASURE = "started"
 DAY = dt.timedelta(days=1)
 
@@ -67,7 +75,7 @@ def months_back(today: dt.date, months: int) -> list[dt.date]:
 def _ranked(scope: Q, measure: str, group, since: dt.date):
     # Each referral keeps its month and its waits (microseconds) in columns, filled when it is
     # saved, so the database ranks plain indexed numbers.
-    field, _ = MEASURES[measure]
+    field = _wait_field(measure)
     return (
         Referral.objects.filter(scope, sent_month__gte=since, **{f"{field}__isnull": False})
         # No default ordering: sorting every row by sent_at would cost more than the ranking.
@@ -90,21 +98,23 @@ def _figures(scope: Q, measure: str, group, since: dt.date) -> dict[object, Figu
     by_group: dict[object, dict] = {}
     for key, rank, n, wait in picked:
         by_group.setdefault(key, {"n": n, "waits": {}})["waits"][rank] = wait
-    figures = {}
-    for key, found in by_group.items():
-        n, waits = found["n"], found["waits"]
-        low, high, p90 = _ranks(n)
-        figures[key] = Figure(
-            key=key,
-            count=n,
-            median=dt.timedelta(microseconds=(waits[low] + waits[high]) / 2),
-            p90=dt.timedelta(microseconds=waits[p90]),
-        )
-    return figures
+    return {key: _figure(key, found["n"], found["waits"]) for key, found in by_group.items()}
 
 
 def _ranks(n: int) -> tuple[int, int, int]:
+    """The ranks (from 1) of the two middle waits and of the 90th percentile's."""
     return (n + 1) // 2, (n + 2) // 2, (9 * n + 9) // 10
+
+
+def _figure(key, n: int, waits: dict[int, int]) -> Figure:
+    """The figure for n waits, from the waits (microseconds) at the ranks ``_ranks`` names."""
+    low, high, p90 = _ranks(n)
+    return Figure(
+        key=key,
+        count=n,
+        median=dt.timedelta(microseconds=(waits[low] + waits[high]) / 2),
+        p90=dt.timedelta(microseconds=waits[p90]),
+    )
 
 
 def _figures_by_seeking(measure: str, since: dt.date) -> dict[object, Figure]:
@@ -115,7 +125,7 @@ def _figures_by_seeking(measure: str, since: dt.date) -> dict[object, Figure]:
     year holds hundreds of thousands of referrals."""
     from django.db import connection
 
-    field, _ = MEASURES[measure]
+    field = _wait_field(measure)
     counts = dict(
         Referral.objects.filter(sent_month__gte=since, **{f"{field}__isnull": False})
         .order_by()
@@ -142,17 +152,7 @@ def _figures_by_seeking(measure: str, since: dt.date) -> dict[object, Figure]:
     for month, rank, wait in found:
         month = month if isinstance(month, dt.date) else dt.date.fromisoformat(str(month))
         waits.setdefault(month, {})[int(rank)] = int(wait)
-    figures = {}
-    for month, n in counts.items():
-        low, high, p90 = _ranks(n)
-        at = waits[month]
-        figures[month] = Figure(
-            key=month,
-            count=n,
-            median=dt.timedelta(microseconds=(at[low] + at[high]) / 2),
-            p90=dt.timedelta(microseconds=at[p90]),
-        )
-    return figures
+    return {month: _figure(month, n, waits[month]) for month, n in counts.items()}
 
 
 def _month_start(months: int, today: dt.date) -> dt.date:
@@ -170,17 +170,10 @@ def by_month(
         figures = _figures_by_seeking(measure, since)
     else:
         figures = _figures(scope, measure, F("sent_month"), since)
-    out = []
-    for month in months_back(today, months):
-        found = next((f for k, f in figures.items() if _as_date(k) == month), None)
-        out.append(found if found else Figure(key=month, count=0, median=None, p90=None))
-    return [Figure(_as_date(f.key), f.count, f.median, f.p90) for f in out]
-
-
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+    return [
+        figures.get(month) or Figure(key=month, count=0, median=None, p90=None)
+        for month in months_back(today, months)
+    ]
 
 
 def by_group(
@@ -199,11 +192,7 @@ def by_group(
 
 def still_waiting(scope: Q, *, measure: str = DEFAULT_MEASURE) -> int:
     """Open referrals that have not reached the step yet."""
-    field = {
-        "wait_acknowledged": "acknowledged_at",
-        "wait_first_contact": "first_contact_at",
-        "wait_started": "started_at",
-    }[MEASURES[measure][0]]
+    field = STEP_FIELD[Status(measure)]
     return (
         Referral.objects.filter(scope, **{f"{field}__isnull": True})
         .exclude(status__in=[Status.DECLINED, Status.WITHDRAWN])

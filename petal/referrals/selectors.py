@@ -205,6 +205,7 @@ def referral_get_for(actor, referral_id, *, purpose: str = "viewed") -> Referral
             .filter(person=person)
             .select_related("trusted_person", "organisation")
         )
+    audit_record(actor=actor, action="referral.read", obj=referral, data={"side": access.side})
     if access.sees_person:
         audit_record(
             actor=actor,
@@ -213,25 +214,14 @@ def referral_get_for(actor, referral_id, *, purpose: str = "viewed") -> Referral
             categories=sorted(str(c) for c in access.categories),
             data={"purpose": purpose, "basis": "referral", "referral": referral.pk},
         )
-        audit_record(actor=actor, action="referral.read", obj=referral, data={"side": access.side})
-        if access.side == RECEIVER and Category.STORY in access.categories and view.story:
-            from petal.access.people import consents_covering
-            from petal.consent.services import story_reuse_record
+    if access.side == RECEIVER and Category.STORY in access.categories and view.story:
+        from petal.access.people import consents_covering
+        from petal.consent.services import story_reuse_record
 
-            consents = list(
-                consents_covering(actor).filter(
-                    person=person, grantee_organisation=referral.organisation_id
-                )
-            )
-
-            class _Basis:
-                pass
-
-            basis = _Basis()
-            basis.consents = consents
-            story_reuse_record(actor=actor, person=person, access=basis)
-    else:
-        audit_record(actor=actor, action="referral.read", obj=referral, data={"side": access.side})
+        consents = consents_covering(actor).filter(
+            person=person, grantee_organisation=referral.organisation_id
+        )
+        story_reuse_record(actor=actor, person=person, consents=list(consents))
     return view
 
 

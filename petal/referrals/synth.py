@@ -15,7 +15,7 @@ from petal.consent.models import bits_for
 from petal.directory.models import Service
 from petal.people.models import Person
 from petal.reference.models import PartnershipCoverage
-from petal.referrals.models import Referral, Status
+from petal.referrals.models import STEP_FIELD, STEPS, Referral, Status
 
 FOCUS_ORG = "cgl-change-grow-live"
 SHARED = bits_for([Category.IDENTITY, Category.STORY, Category.NEEDS])
@@ -74,14 +74,10 @@ def synth_referrals(count: int, *, seed: int = 2026) -> int:
                 row.status, row.closed_at = Status.WITHDRAWN, min(ack, now)
             else:
                 row.status = Status.SENT
-                for at, step, field in (
-                    (ack, Status.ACKNOWLEDGED, "acknowledged_at"),
-                    (contact, Status.FIRST_CONTACT, "first_contact_at"),
-                    (started, Status.STARTED, "started_at"),
-                ):
+                for at, step in zip((ack, contact, started), STEPS[1:], strict=True):
                     if at > now:
                         break
-                    setattr(row, field, at)
+                    setattr(row, STEP_FIELD[step], at)
                     row.status = step
                 if row.status == Status.STARTED:
                     row.closed_at = row.started_at

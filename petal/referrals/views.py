@@ -53,6 +53,7 @@ def inbox(request):
     page, rows = selectors.inbox_page(
         request.user, view=view, service_id=service_id or None, page=request.GET.get("page", 1)
     )
+    counts = selectors.inbox_counts(request.user)
     return render(
         request,
         "referrals/inbox.html",
@@ -61,12 +62,7 @@ def inbox(request):
             "rows": rows,
             "view": view,
             "views": [
-                (key, label, count)
-                for (key, (label, _)), count in zip(
-                    selectors.INBOX_VIEWS.items(),
-                    selectors.inbox_counts(request.user).values(),
-                    strict=True,
-                )
+                (key, label, counts[key]) for key, (label, _) in selectors.INBOX_VIEWS.items()
             ],
             "services": services_,
             "service_id": service_id,

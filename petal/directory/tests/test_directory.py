@@ -175,3 +175,27 @@ def test_locations_are_added_and_chosen_for_a_service(client, make_user, service
     ) == [location.pk]
     page = client.get(reverse("directory:service", args=[housing.pk])).content.decode()
     assert "Hub" in page and "PE13 1AA" in page
+
+
+def test_changing_a_service_keeps_terms_of_other_taxonomies(client, make_user, services):
+    """The form edits the areas and reach; a term from an imported taxonomy stays."""
+    from petal.directory.models import Taxonomy
+
+    housing = services[0]
+    imported = TaxonomyTerm.objects.create(
+        taxonomy=Taxonomy.objects.create(slug="esd", name="ESD"), code="x1", name="Counselling"
+    )
+    housing.taxonomy_terms.add(imported)
+    mental = TaxonomyTerm.objects.get(area__code="mental-health")
+    client.force_login(make_user(Role.PROGRAMME_TEAM))
+    response = client.post(
+        reverse("directory:service-edit", args=[housing.pk]),
+        _form(housing, areas=[str(mental.pk)], reach=[]),
+    )
+    assert response.status_code == 302
+    assert set(housing.taxonomy_terms.values_list("name", flat=True)) == {
+        "Mental health",
+        "Counselling",
+    }
+    page = client.get(reverse("directory:service", args=[housing.pk])).content.decode()
+    assert "Also listed under" in page and "Counselling" in page
