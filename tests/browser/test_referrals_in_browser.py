@@ -120,3 +120,18 @@ def test_time_to_access_pages_pass_axe(page, demo_directory):
     expect(page.get_by_role("heading", level=2).first).to_contain_text("Sent to first contact")
     assert axe_violations(page) == []
     screenshot(page, "time-to-access-partnership")
+
+
+def test_a_long_inbox_pages_and_passes_axe(page, demo_directory):
+    """The closed view of CGL's demo inbox runs to several pages: the pagination passes too."""
+    from petal.referrals.demo import load_referrals
+
+    load_referrals()
+    sign_in(page, "services@example.org")
+    page.goto("/referrals/inbox?view=closed")
+    expect(page.get_by_role("navigation", name="Pagination")).to_contain_text("Page 1 of")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Next").click()
+    expect(page.get_by_role("navigation", name="Pagination")).to_contain_text("Page 2 of")
+    assert axe_violations(page) == []
+    screenshot(page, "referral-inbox-closed")
