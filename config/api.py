@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, django_auth
 from petal.accounts.api import router as accounts_router
 from petal.consent.api import router as consent_router
 from petal.core.errors import PetalError
+from petal.meetings.api import router as meetings_router
 from petal.people.api import router as people_router
 from petal.referrals.api import router as referrals_router
 
@@ -73,3 +74,4 @@ api.add_router("", accounts_router)
 api.add_router("", people_router)
 api.add_router("", consent_router)
 api.add_router("", referrals_router)
+api.add_router("", meetings_router)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "petal.consent",
     "petal.directory",
     "petal.referrals",
+    "petal.meetings",
 ]
 
 MIDDLEWARE = [

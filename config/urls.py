@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/", include("petal.people.urls")),
     path("directory/", include("petal.directory.urls")),
     path("referrals/", include("petal.referrals.urls")),
+    path("meetings/", include("petal.meetings.urls")),
     path("openreferral/", include("petal.directory.openreferral_urls")),
     path("", include("petal.consent.urls")),
     path("", include("petal.accounts.urls")),

@@ -227,6 +227,57 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
         "/referrals/times/partnerships/cambridgeshire",
         allow(EVERY_ROLE),
     ),
+    # Meetings: a meeting about someone else's person, to which no one here is invited, is as
+    # if it did not exist; anyone may own an action.
+    "meetings:list": ("/meetings/", allow(EVERY_ROLE)),
+    "meetings:new": ("/meetings/new", allow({R.TRUSTED_PERSON})),
+    "meetings:session-new": ("/meetings/sessions/new", allow({R.PARTNERSHIP_COORDINATOR})),
+    "meetings:session-bring": (
+        "/meetings/sessions/bring",
+        allow({R.TRUSTED_PERSON}, ok_status=404),
+    ),
+    "meetings:actions": ("/meetings/actions/", allow(EVERY_ROLE)),
+    "meetings:action-status": (
+        "/meetings/actions/{action}/status",
+        allow(EVERY_ROLE, ok_status=404),
+    ),
+    **{
+        f"meetings:{name}": (f"/meetings/{{meeting}}{suffix}", allow(EVERY_ROLE, ok_status=404))
+        for name, suffix in (
+            ("meeting", ""),
+            ("change", "/change"),
+            ("cancel", "/cancel"),
+            ("invitees", "/invitees"),
+            ("pack", "/pack"),
+            ("calendar", "/calendar.ics"),
+            ("minutes", "/minutes"),
+            ("action-new", "/actions/new"),
+            ("barrier-new", "/barriers/new"),
+            ("pack-preview", "/invitees/1/pack"),
+        )
+    },
+    **{
+        f"meetings:{name}": (f"/meetings/{{meeting}}{suffix}", allow(EVERY_ROLE, ok_status=405))
+        for name, suffix in (
+            ("send", "/send"),
+            ("reply", "/reply"),
+            ("decision-new", "/decisions"),
+            ("invitee-without-details", "/invitees/1/without-details"),
+            ("invitee-remove", "/invitees/1/remove"),
+        )
+    },
+    "meetings:case-new": (
+        "/meetings/{meeting}/cases/new",
+        allow({R.TRUSTED_PERSON}, ok_status=404),
+    ),
+    "api:meetings_list": ("/api/v1/meetings", allow(EVERY_ROLE, anon=401)),
+    "api:meeting_get": ("/api/v1/meetings/{meeting}", allow(EVERY_ROLE, ok_status=404, anon=401)),
+    "api:meeting_pack": (
+        "/api/v1/meetings/{meeting}/pack",
+        allow(EVERY_ROLE, ok_status=404, anon=401),
+    ),
+    "api:actions_list": ("/api/v1/actions", allow(EVERY_ROLE, anon=401)),
+    "api:action_status": ("/api/v1/actions/{action}/status", {p: 405 for p in PRINCIPALS}),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.
@@ -384,20 +435,48 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
         {"body": "A note"},
         allow({R.TRUSTED_PERSON, R.SERVICE_STAFF}, ok_status=404, anon=401),
     ),
+    # Meetings and actions: anyone with a role may be invited or own an action; a meeting
+    # about someone else's person, to which they are not invited, is as if it did not exist,
+    # and so is an action someone else owns.
+    ("get", "/api/v1/meetings"): ("/api/v1/meetings", None, allow(EVERY_ROLE, anon=401)),
+    ("get", "/api/v1/meetings/{meeting_id}"): (
+        "/api/v1/meetings/{meeting}",
+        None,
+        allow(EVERY_ROLE, ok_status=404, anon=401),
+    ),
+    ("get", "/api/v1/meetings/{meeting_id}/pack"): (
+        "/api/v1/meetings/{meeting}/pack",
+        None,
+        allow(EVERY_ROLE, ok_status=404, anon=401),
+    ),
+    ("get", "/api/v1/actions"): ("/api/v1/actions", None, allow(EVERY_ROLE, anon=401)),
+    ("post", "/api/v1/actions/{action_id}/status"): (
+        "/api/v1/actions/{action}/status",
+        {"status": "done"},
+        allow(EVERY_ROLE, ok_status=404, anon=401),
+    ),
 }
 
 
 def _directory_ids(person) -> dict:
     """A service of another organisation with a location, and a referral to it of someone
-    else's person."""
+    else's person; a meeting about that person convened by their trusted person, with an
+    action owned by another organisation."""
+    from petal.accounts.tests.factories import OrganisationFactory
     from petal.directory.models import ServiceAtLocation, TaxonomyTerm
     from petal.directory.tests.factories import LocationFactory, ServiceFactory
+    from petal.meetings.tests.factories import ActionFactory, MeetingCaseFactory, MeetingFactory
     from petal.referrals.tests.factories import ReferralFactory
 
     service = ServiceFactory()
     location = LocationFactory(organisation=service.organisation)
     term = TaxonomyTerm.objects.get(area__code="homelessness")
+    meeting = MeetingFactory(convened_by=person.relationships.get().trusted_person)
+    case = MeetingCaseFactory(meeting=meeting, person=person)
+    action = ActionFactory(meeting=meeting, case=case, owner_organisation=OrganisationFactory())
     return {
+        "meeting": meeting.pk,
+        "action": action.pk,
         "service": service.pk,
         "organisation": service.organisation.slug,
         "service_at_location": ServiceAtLocation.objects.create(

@@ -23,6 +23,8 @@ SIGNED_IN_NAV = [
     ("My people", "people:caseload", "people.use"),
     ("Referrals", "referrals:sent", "referrals.make"),
     ("Referral inbox", "referrals:inbox", "referrals.receive"),
+    ("Meetings", "meetings:list", "meetings.view"),
+    ("Your actions", "meetings:actions", "actions.view"),
     ("Find a service", "directory:directory", "organisations.view"),
     ("Safeguarding", "consent:safeguarding", "people.break_glass"),
     ("Consent oversight", "consent:oversight", "consent.oversee"),

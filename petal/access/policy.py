@@ -69,6 +69,16 @@ PERMISSIONS: dict[str, frozenset] = {
     "referrals.view": frozenset({R.TRUSTED_PERSON, R.SERVICE_STAFF}),
     # Time to access services: durations only, never a person.
     "referrals.measures": frozenset(ALL_ROLES),
+    # Meetings: a meeting's page is seen by those it concerns (decided per meeting in
+    # petal.access.meetings); anyone can be invited or own an action.
+    "meetings.view": frozenset(ALL_ROLES),
+    # Convening a professionals meeting about a person they support; bringing them to a
+    # partnership's problem-solving session.
+    "meetings.convene": frozenset({R.TRUSTED_PERSON}),
+    # Planning and running a partnership's problem-solving sessions.
+    "meetings.sessions": frozenset({R.PARTNERSHIP_COORDINATOR}),
+    # Your own actions, and your organisation's, from every meeting.
+    "actions.view": frozenset(ALL_ROLES),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

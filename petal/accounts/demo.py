@@ -56,6 +56,22 @@ DEMO_USERS = [
         what="coordinator, Cambridgeshire partnership",
     ),
     DemoUser(
+        "coordinator.peterborough@example.org",
+        "Siân Pritchard",
+        Role.PARTNERSHIP_COORDINATOR,
+        "peterborough-city-council",
+        partnership="peterborough",
+        what="coordinator, Peterborough partnership",
+    ),
+    DemoUser(
+        "coordinator.fenland@example.org",
+        "Joel Ferreira",
+        Role.PARTNERSHIP_COORDINATOR,
+        "fenland-district-council",
+        partnership="fenland-east-cambridgeshire",
+        what="coordinator, Fenland & East Cambridgeshire partnership",
+    ),
+    DemoUser(
         "programme@example.org",
         "Helen Marsh",
         Role.PROGRAMME_TEAM,

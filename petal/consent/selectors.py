@@ -207,7 +207,15 @@ def oversight_summary(actor) -> dict:
         "active": Consent.objects.filter(active_consent_filter(on=today)).count(),
         "reuse_total": story_reuse_total(),
         "reuse_30": story_reuse_total(today - dt.timedelta(days=30)),
+        "retelling": _retelling(),
     }
+
+
+def _retelling():
+    """Re-tells recorded in meetings: the other half of the "tell it once" measure."""
+    from petal.meetings.selectors import retelling_counts
+
+    return retelling_counts()
 
 
 # --- the person's own view ----------------------------------------------------------------

@@ -116,10 +116,10 @@ def consent_new(request, person_id: int):
 
 
 def _next_url(request) -> str:
-    """Where to carry on after recording consent on the way (a referral being made): a path
+    """Where to carry on after recording consent on the way (a referral or a meeting): a path
     inside Petal, never another site."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate.startswith("/referrals/") and url_has_allowed_host_and_scheme(
+    if candidate.startswith(("/referrals/", "/meetings/")) and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}
     ):
         return candidate
@@ -127,8 +127,9 @@ def _next_url(request) -> str:
 
 
 def _prefill(request) -> dict:
-    """A consent form started from a referral: the receiving organisation and the categories
-    the service needs, ready for the trusted person to check with the person."""
+    """A consent form started from a referral or a meeting: the grantee (an organisation, a
+    partnership or a person by email) and the categories needed, ready for the trusted person
+    to check with the person."""
     if request.method != "GET":
         return {}
     initial = {}
@@ -136,6 +137,14 @@ def _prefill(request) -> dict:
     if organisation.isdigit():
         initial["grantee_kind"] = "organisation"
         initial["organisation"] = int(organisation)
+    partnership = request.GET.get("partnership", "")
+    if partnership.isdigit():
+        initial["grantee_kind"] = "partnership"
+        initial["partnership"] = int(partnership)
+    email = request.GET.get("email", "")
+    if email and "@" in email and len(email) <= 254:
+        initial["grantee_kind"] = "person"
+        initial["email"] = email
     categories = [c for c in request.GET.getlist("categories") if c in Category.values]
     if categories:
         initial["categories"] = sorted({Category.IDENTITY.value, *categories})

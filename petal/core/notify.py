@@ -27,6 +27,11 @@ one with a name in it, so callers pass constant text, never text built from a re
 
       This email does not contain personal details. Sign in to Petal to see more.
 
+An invitation can carry a calendar file (``attachments``: a list of ``{"filename", "content",
+"mimetype"}``), built by the caller from the meeting's time, place and reference only. The email
+backend attaches it; GOV.UK Notify cannot attach a calendar file to an email, so there the link
+leads to the meeting's page, which offers the same file to download.
+
 Each recipient gets their own task, so one bad address does not stop the others, and a failure
 (an SMTP error, or an ``HTTPError`` from Notify) is raised from the task for the worker to record.
 """
@@ -59,7 +64,13 @@ def deliverable(emails) -> list[str]:
 
 
 def notify(
-    *, to: list[str], subject: str, message: str, reference: str, link: str
+    *,
+    to: list[str],
+    subject: str,
+    message: str,
+    reference: str,
+    link: str,
+    attachments: list[dict] | None = None,
 ) -> list[TaskResult]:
     """Queue one notification per recipient through the task worker (django-tasks; the
     immediate backend runs it at once in tests). A ``link`` starting with "/" becomes an
@@ -69,26 +80,55 @@ def notify(
         raise ValueError("to must be a list of email addresses, not one string")
     if link.startswith("/") and not link.startswith("//"):
         link = f"{settings.PETAL_BASE_URL}{link}"
+    attachments = list(attachments or [])
     _check(subject=subject, message=message, reference=reference, link=link)
+    _check_attachments(attachments)
     recipients = list(dict.fromkeys(address.strip() for address in to if address.strip()))
+    extra = {"attachments": attachments} if attachments else {}
     return [
         send_notification.enqueue(
-            to=address, subject=subject, message=message, reference=reference, link=link
+            to=address, subject=subject, message=message, reference=reference, link=link, **extra
         )
         for address in recipients
     ]
 
 
 @task()
-def send_notification(*, to: str, subject: str, message: str, reference: str, link: str) -> None:
+def send_notification(
+    *,
+    to: str,
+    subject: str,
+    message: str,
+    reference: str,
+    link: str,
+    attachments: list[dict] | None = None,
+) -> None:
     """Send one notification to one address through the configured backend."""
     # Checked again here: a task can be queued without going through notify().
+    attachments = list(attachments or [])
     _check(subject=subject, message=message, reference=reference, link=link)
-    backend().send(to=to, subject=subject, message=message, reference=reference, link=link)
+    _check_attachments(attachments)
+    backend().send(
+        to=to,
+        subject=subject,
+        message=message,
+        reference=reference,
+        link=link,
+        attachments=attachments,
+    )
 
 
 class NotifyBackend(Protocol):
-    def send(self, *, to: str, subject: str, message: str, reference: str, link: str) -> None:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        message: str,
+        reference: str,
+        link: str,
+        attachments: list[dict],
+    ) -> None:
         """Deliver one notification or raise."""
 
 
@@ -105,9 +145,18 @@ def backend() -> NotifyBackend:
 
 
 class EmailBackend:
-    """Plain-text email through Django's EMAIL_BACKEND."""
+    """Plain-text email through Django's EMAIL_BACKEND, with any calendar file attached."""
 
-    def send(self, *, to: str, subject: str, message: str, reference: str, link: str) -> None:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        message: str,
+        reference: str,
+        link: str,
+        attachments: list[dict] = (),
+    ) -> None:
         body = (
             f"{message}\n\n"
             f"Reference: {reference}\n\n"
@@ -115,7 +164,10 @@ class EmailBackend:
             "This email does not contain personal details. Sign in to Petal to see more.\n"
         )
         try:
-            EmailMessage(subject=f"{subject} ({reference})", body=body, to=[to]).send()
+            email = EmailMessage(subject=f"{subject} ({reference})", body=body, to=[to])
+            for item in attachments:
+                email.attach(item["filename"], item["content"], item["mimetype"])
+            email.send()
         except Exception as exc:
             logger.warning("Email notification %s failed: %s", reference, type(exc).__name__)
             raise
@@ -131,7 +183,17 @@ class GovukNotifyBackend:
         )
         self.template_id = settings.PETAL_NOTIFY_TEMPLATE_ID
 
-    def send(self, *, to: str, subject: str, message: str, reference: str, link: str) -> None:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        message: str,
+        reference: str,
+        link: str,
+        attachments: list[dict] = (),
+    ) -> None:
+        # Notify has no calendar attachments: the link leads to the page that offers the file.
         try:
             self.client.send_email_notification(
                 email_address=to,
@@ -152,6 +214,24 @@ class GovukNotifyBackend:
                 exc.status_code,
             )
             raise
+
+
+ATTACHMENT_TYPES = {"text/calendar"}
+ATTACHMENT_NAME = re.compile(r"[a-z0-9-]{1,40}\.ics")
+MAX_ATTACHMENT = 20_000
+
+
+def _check_attachments(attachments: list[dict]) -> None:
+    """Only small calendar files, with a plain file name, may go with a notification."""
+    for item in attachments:
+        if set(item) != {"filename", "content", "mimetype"}:
+            raise ValueError("an attachment is a filename, its content and its mimetype")
+        if item["mimetype"] not in ATTACHMENT_TYPES:
+            raise ValueError("only calendar files (text/calendar) may be attached")
+        if not ATTACHMENT_NAME.fullmatch(item["filename"]):
+            raise ValueError("an attachment's name is like meeting-m-000123.ics")
+        if not isinstance(item["content"], str) or len(item["content"]) > MAX_ATTACHMENT:
+            raise ValueError("a calendar file is text of at most 20,000 characters")
 
 
 def _check(*, subject: str, message: str, reference: str, link: str) -> None:

@@ -16,6 +16,7 @@ from petal.access.policy import can
 from petal.consent.selectors import story_reuse_count
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
 from petal.core.forms import apply_errors
+from petal.meetings.selectors import meetings_of_person, retelling_counts
 from petal.people import forms, selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
 from petal.people.disadvantage import THRESHOLD
@@ -331,6 +332,8 @@ def person_detail(request, person_id: int):
             else None,
             "story_reuse": story_reuse_count(person),
             "referrals": referrals_of_person(request.user, person) if view.can_change else [],
+            "meetings": meetings_of_person(request.user, person) if view.can_change else [],
+            "retelling": retelling_counts(person=person) if view.can_change else None,
         },
     )
 

@@ -63,7 +63,7 @@ def test_refer_with_consent_on_the_way_then_acknowledge_as_the_service(page, dem
     expect(page.get_by_label("Referral to a service")).to_be_checked()
     page.get_by_label("Said out loud (verbal)").check()
     page.get_by_role("button", name="Record consent").click()
-    page.get_by_role("link", name="carry on with your referral").click()
+    page.get_by_role("link", name="carry on where you were").click()
 
     expect(page.get_by_label("Their story, in their words")).to_be_checked()
     page.get_by_label("Why are you referring them, and what do they hope for?").fill(

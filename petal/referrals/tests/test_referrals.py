@@ -161,7 +161,7 @@ def test_recording_consent_on_the_way_returns_to_the_referral(client, world):
     )
     assert response.status_code == 302
     receipt = client.get(response["Location"]).content.decode()
-    assert "carry on with your referral" in receipt
+    assert "carry on where you were" in receipt
     # The foreign `next` is refused.
     evil = client.get(url, {"next": "https://evil.example/referrals/"}).content.decode()
     assert "evil.example" not in evil

@@ -4,6 +4,7 @@ from django.db import transaction
 from petal.accounts.demo import DEFAULT_PASSWORD, load_demo
 from petal.consent.demo import INDIVIDUAL_EMAIL, load_consents
 from petal.directory.demo import load_services
+from petal.meetings.demo import load_demo as load_meetings
 from petal.people.demo import load_people
 from petal.referrals.demo import load_referrals
 
@@ -23,10 +24,16 @@ class Command(BaseCommand):
             consents = load_consents(password=password)
             services = load_services()
             referrals = load_referrals()
+            meetings = load_meetings(password=password)
         self.stdout.write(
             f"Demo data loaded ({people} fictional people, {consents} consents, "
             f"{services} services, {referrals} referrals)."
         )
+        self.stdout.write(
+            f"Meetings: {meetings.meetings} professionals meetings and problem-solving "
+            f"sessions, with {meetings.actions} actions."
+        )
+        users = [*users, *meetings.users]
         self.stdout.write("Sign in at /sign-in with any of these:")
         width = max(len(u.email) for u in users)
         for u in users:
