@@ -77,21 +77,18 @@ def meeting_visibility(actor, *, on: dt.date | None = None) -> Q:
     return seen
 
 
-def may_manage(actor, meeting, *, trusted_people: Iterable[int] = ()) -> bool:
-    """Who runs a meeting: its convener; for a professionals meeting the person's current
-    trusted persons too; for a session the partnership's coordinators."""
+def may_manage(actor, meeting) -> bool:
+    """Who runs a meeting: for a professionals meeting, the current trusted persons of the
+    person it is about (the convener among them, while they still are); for a session, the
+    partnership's coordinators now. A former trusted person or coordinator no longer does."""
     if not _is_active_user(actor):
         return False
-    if meeting.convened_by_id == actor.pk:
-        return True
     if meeting.kind == "partnership":
         return meeting.partnership_id in coordinated_partnerships(actor)
     if not has_role(actor, Role.TRUSTED_PERSON):
         return False
-    people = set(meeting.cases.values_list("person_id", flat=True))
-    return bool(people & set(trusted_people)) or (
-        bool(people) and current_relationships(actor).filter(person_id__in=people).exists()
-    )
+    people = [case.person_id for case in meeting.cases.all()]
+    return bool(people) and current_relationships(actor).filter(person_id__in=people).exists()
 
 
 def _with_identity(categories: Iterable[Category]) -> frozenset[Category]:
@@ -125,33 +122,88 @@ def readers_categories(actor, person_ids: Iterable[int]) -> dict[int, frozenset[
 def invitee_categories(invitation, person_ids: Iterable[int]) -> dict[int, frozenset[Category]]:
     """What an invitee's information pack may hold of each person: an invited user sees what
     they would see as a reader; an invited organisation what consents to it cover."""
-    from petal.consent.models import categories_in
+    return invitees_categories([invitation], person_ids)[invitation.pk]
 
-    ids = sorted(set(person_ids))
-    if invitation.user_id:
-        return readers_categories(invitation.user, ids)
-    bits = consent_bits_to_organisations((pk, invitation.organisation_id) for pk in ids)
-    return {
-        pk: _with_identity(categories_in(bits.get((pk, invitation.organisation_id), 0)))
-        for pk in ids
-    }
+
+def _readers_categories_many(users, ids: list[int]) -> dict[int, dict[int, frozenset]]:
+    """readers_categories for many users at once, in three queries: their memberships, their
+    trusted relationships and the consents covering any of them."""
+    from django.utils import timezone
+
+    from petal.access.people import active_consent_filter, relationships_in_force
+    from petal.access.policy import PEOPLE_ROLES
+    from petal.accounts.models import Membership
+    from petal.consent.models import Consent, categories_in
+
+    users = [u for u in users if _is_active_user(u)]
+    result = {u.pk: {pk: frozenset() for pk in ids} for u in users}
+    if not users or not ids:
+        return result
+    now = timezone.now()
+    scope: dict[int, tuple[set, set]] = {u.pk: (set(), set()) for u in users}
+    for user_id, role, organisation_id, partnership_id in (
+        Membership.objects.filter(user_id__in=list(scope))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+        .values_list("user_id", "role", "organisation_id", "partnership_id")
+    ):
+        if role in PEOPLE_ROLES:
+            if organisation_id:
+                scope[user_id][0].add(organisation_id)
+            if partnership_id:
+                scope[user_id][1].add(partnership_id)
+    trusted = set(
+        relationships_in_force()
+        .filter(trusted_person_id__in=list(scope), person_id__in=ids)
+        .values_list("trusted_person_id", "person_id")
+    )
+    organisations = set().union(*(o for o, _ in scope.values()))
+    partnerships = set().union(*(p for _, p in scope.values()))
+    grantee = Q(grantee_user_id__in=list(scope))
+    if organisations:
+        grantee |= Q(grantee_organisation_id__in=organisations)
+    if partnerships:
+        grantee |= Q(grantee_partnership_id__in=partnerships)
+    consents = list(
+        Consent.objects.filter(active_consent_filter(), person_id__in=ids)
+        .filter(grantee)
+        .values_list(
+            "person_id",
+            "grantee_user_id",
+            "grantee_organisation_id",
+            "grantee_partnership_id",
+            "category_bits",
+        )
+    )
+    for user_id, (orgs, parts) in scope.items():
+        bits: dict[int, int] = {}
+        for person_id, to_user, to_org, to_partnership, category_bits in consents:
+            if to_user == user_id or to_org in orgs or to_partnership in parts:
+                bits[person_id] = bits.get(person_id, 0) | category_bits
+        result[user_id] = {
+            pk: frozenset(ALL_CATEGORIES)
+            if (user_id, pk) in trusted
+            else _with_identity(categories_in(bits.get(pk, 0)))
+            for pk in ids
+        }
+    return result
 
 
 def invitees_categories(
     invitations, person_ids: Iterable[int]
 ) -> dict[int, dict[int, frozenset[Category]]]:
-    """For each invitation (by id): what its pack may hold of each person. Invited
-    organisations are looked up together, in one query."""
+    """For each invitation (by id): what its pack may hold of each person, for all the
+    invitations in a fixed handful of queries."""
     from petal.consent.models import categories_in
 
     ids = sorted(set(person_ids))
     invitations = list(invitations)
     organisations = {i.organisation_id for i in invitations if i.organisation_id}
     bits = consent_bits_to_organisations((pk, org) for pk in ids for org in organisations)
+    readers = _readers_categories_many([i.user for i in invitations if i.user_id], ids)
     result = {}
     for invitation in invitations:
         if invitation.user_id:
-            result[invitation.pk] = readers_categories(invitation.user, ids)
+            result[invitation.pk] = readers.get(invitation.user_id, {pk: frozenset() for pk in ids})
         else:
             result[invitation.pk] = {
                 pk: _with_identity(categories_in(bits.get((pk, invitation.organisation_id), 0)))

@@ -134,11 +134,11 @@ def _prefill(request) -> dict:
         return {}
     initial = {}
     organisation = request.GET.get("organisation", "")
-    if organisation.isdigit():
+    if organisation.isascii() and organisation.isdecimal() and len(organisation) < 12:
         initial["grantee_kind"] = "organisation"
         initial["organisation"] = int(organisation)
     partnership = request.GET.get("partnership", "")
-    if partnership.isdigit():
+    if partnership.isascii() and partnership.isdecimal() and len(partnership) < 12:
         initial["grantee_kind"] = "partnership"
         initial["partnership"] = int(partnership)
     email = request.GET.get("email", "")

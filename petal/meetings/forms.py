@@ -104,6 +104,11 @@ class MeetingForm(forms.Form):
         }
 
 
+SESSION_PURPOSE_HINT = (
+    "For example ‘Monthly problem-solving: people brought by trusted persons, and barriers’"
+)
+
+
 class SessionForm(MeetingForm):
     partnership = forms.ModelChoiceField(
         label="Partnership",
@@ -117,9 +122,7 @@ class SessionForm(MeetingForm):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships
         self.fields["purpose"].label = "What is the session for?"
-        self.fields["purpose"].help_text = (
-            "For example ‘Monthly problem-solving: people brought by trusted persons, and barriers’"
-        )
+        self.fields["purpose"].help_text = SESSION_PURPOSE_HINT
 
 
 class InviteForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from petal.access.categories import Category
 from petal.access.meetings import (
+    _with_identity,
     action_visibility,
     coordinated_partnerships,
     invitee_categories,
@@ -178,7 +179,7 @@ class MeetingView:
         case's own outcome is shown with the case)."""
         if self.meeting.kind == Kind.PARTNERSHIP:
             return True
-        return self.manage or self.sees_involvement
+        return self.sees_involvement
 
 
 def _get(actor, meeting_id) -> Meeting:
@@ -218,6 +219,12 @@ def meeting_get_for(actor, meeting_id) -> MeetingView:
         for d in meeting.decisions.select_related("recorded_by").order_by("recorded_at", "id")
         if d.case_id is None or d.case_id in seen_cases
     ]
+    labels = {
+        c.case.pk: c.case.person.full_name if c.sees_person else f"case {number}"
+        for number, c in enumerate(cases, start=1)
+    }
+    for decision in decisions:
+        decision.case_label = labels.get(decision.case_id, "")
     actions = [
         a
         for a in meeting.actions.select_related("owner_user", "owner_organisation").order_by(
@@ -243,18 +250,46 @@ def meeting_get_for(actor, meeting_id) -> MeetingView:
         flagged=unconsented(meeting, invitations) if manage else [],
     )
     audit_record(actor=actor, action="meeting.read", obj=meeting)
-    for case_view in cases:
-        if case_view.sees_person:
-            audit_record(
-                actor=actor,
-                action="person.read",
-                obj=case_view.case.person,
-                categories=sorted(
-                    str(c) for c in case_view.categories & {Category.IDENTITY, Category.INVOLVEMENT}
-                ),
-                data={"purpose": "meeting", "basis": "meeting", "meeting": meeting.pk},
-            )
+    _audit_people_read(
+        actor,
+        [
+            (c.case.person, c.categories & {Category.IDENTITY, Category.INVOLVEMENT})
+            for c in cases
+            if c.sees_person
+        ],
+        data={"purpose": "meeting", "basis": "meeting", "meeting": meeting.pk},
+    )
     return view
+
+
+def _audit_people_read(actor, reads: list[tuple], *, data: dict) -> None:
+    """One ``person.read`` event for each person read, written together (a session's case
+    list is read in a fixed number of queries however long it is)."""
+    if not reads:
+        return
+    from petal.audit.services import audit_bulk_append
+    from petal.core.middleware import current_request_id
+
+    audit_bulk_append(
+        {
+            "actor_id": actor.pk,
+            "actor_label": actor.email,
+            "action": "person.read",
+            "object_type": "people.person",
+            "object_id": person.pk,
+            "categories": [str(c) for c in categories],
+            "request_id": current_request_id(),
+            "data": data,
+        }
+        for person, categories in reads
+    )
+
+
+def meeting_for_calendar(actor, meeting_id) -> Meeting:
+    """A meeting the actor may see, for its calendar file (which holds nothing personal)."""
+    meeting = _get(actor, meeting_id)
+    audit_record(actor=actor, action="meeting.read", obj=meeting, data={"as": "calendar"})
+    return meeting
 
 
 def meeting_for_manager(actor, meeting_id) -> Meeting:
@@ -356,9 +391,10 @@ def pack_for(actor, meeting_id, *, invitation_id=None) -> Pack:
         seen = readers_categories(actor, ids)
         invitee = actor.display_name
     else:
-        seen = invitee_categories(invitation, ids)
-        if invitation.without_details:
-            seen = {pk: frozenset() for pk in ids}
+        # What the invitee sees, and never more than the reader may see themselves.
+        theirs = invitee_categories(invitation, ids)
+        mine = readers_categories(actor, ids)
+        seen = {pk: _with_identity(theirs[pk] & mine[pk]) for pk in ids}
         invitee = invitation.label
     people = {
         p.pk: p
@@ -377,36 +413,39 @@ def pack_for(actor, meeting_id, *, invitation_id=None) -> Pack:
         obj=meeting,
         data={"invitation": invitation.pk if invitation else None},
     )
-    for entry in entries:
-        if not entry.sees_person:
-            continue
-        audit_record(
-            actor=actor,
-            action="person.read",
-            obj=entry.person,
-            categories=sorted(str(c) for c in entry.categories),
-            data={
-                "purpose": "meeting pack" if invitation is None else "pack preview",
-                "basis": "meeting",
-                "meeting": meeting.pk,
-                **({"for": invitation.label} if invitation else {}),
-            },
-        )
-        if invitation is None and Category.STORY in entry.categories and entry.story:
-            _story_reuse(actor, entry.person)
+    _audit_people_read(
+        actor,
+        [(e.person, e.categories) for e in entries if e.sees_person],
+        data={
+            "purpose": "meeting pack" if invitation is None else "pack preview",
+            "basis": "meeting",
+            "meeting": meeting.pk,
+            **({"for": invitation.label} if invitation else {}),
+        },
+    )
+    if invitation is None:
+        _story_reuse(actor, [e.person for e in entries if e.story is not None])
     return Pack(meeting=meeting, invitee=invitee, entries=entries, invitation=invitation)
 
 
-def _story_reuse(actor, person) -> None:
+def _story_reuse(actor, people: list) -> None:
     """A story read in a pack by someone other than the person's trusted person, under their
     consent, counts as read instead of re-told."""
     from petal.access.people import consents_covering, current_relationships
     from petal.consent.services import story_reuse_record
 
-    if current_relationships(actor).filter(person=person).exists():
+    if not people:
         return
-    consents = list(consents_covering(actor).filter(person=person))
-    story_reuse_record(actor=actor, person=person, consents=consents)
+    ids = [p.pk for p in people]
+    mine = set(
+        current_relationships(actor).filter(person_id__in=ids).values_list("person_id", flat=True)
+    )
+    consents: dict[int, list] = {}
+    for consent in consents_covering(actor).filter(person_id__in=ids):
+        consents.setdefault(consent.person_id, []).append(consent)
+    for person in people:
+        if person.pk not in mine and consents.get(person.pk):
+            story_reuse_record(actor=actor, person=person, consents=consents[person.pk])
 
 
 # --- actions -------------------------------------------------------------------------------------
@@ -426,7 +465,14 @@ class ActionRow:
 
     @property
     def sees_person(self) -> bool:
-        return Category.IDENTITY in self.categories
+        """Whether the list may say whom the action is about: at a professionals meeting that
+        is the person's involvement with services; at a session it goes with the case."""
+        needed = (
+            Category.INVOLVEMENT
+            if self.action.meeting.kind == Kind.PROFESSIONALS
+            else Category.IDENTITY
+        )
+        return needed in self.categories
 
 
 def _action_order(actions: QuerySet[Action]) -> QuerySet[Action]:
@@ -524,6 +570,10 @@ def action_get_for(actor, action_id) -> Action:
         .first()
     )
     if action is None:
+        raise NotFound("No such action")
+    from petal.meetings.services import may_update_action
+
+    if not may_update_action(actor, action):
         raise NotFound("No such action")
     return action
 

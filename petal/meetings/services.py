@@ -27,6 +27,7 @@ from petal.access.meetings import (
     invitees_categories,
     may_manage,
     member_organisations,
+    readers_categories,
 )
 from petal.access.people import can_change_person
 from petal.access.policy import organisations_with_role
@@ -391,6 +392,12 @@ def invitation_without_details(*, actor, meeting_id: int, invitation_id: int, on
 def invitation_remove(*, actor, meeting_id: int, invitation_id: int) -> None:
     meeting = _locked(actor, meeting_id)
     invitation = _invitation(meeting, invitation_id)
+    if invitation.sent_at is not None:
+        _fail(
+            "invitee",
+            "Their invitation has been sent: it cannot be taken back. Tell them yourself if "
+            "they are no longer needed",
+        )
     invitation.delete()
     audit_record(
         actor=actor,
@@ -546,6 +553,22 @@ def partnership_consent(person, partnership_id: int) -> bool:
     )
 
 
+def partnerships_consented(person) -> set[int]:
+    """The partnerships an active consent lets the person's identity be shared with (one
+    query)."""
+    from petal.access.people import active_consent_filter
+    from petal.consent.models import Consent
+
+    bit = CATEGORY_BIT[Category.IDENTITY]
+    return {
+        partnership_id
+        for partnership_id, bits in Consent.objects.filter(
+            active_consent_filter(), person=person, grantee_partnership__isnull=False
+        ).values_list("grantee_partnership_id", "category_bits")
+        if bits & bit
+    }
+
+
 @transaction.atomic
 def case_add(*, actor, meeting_id: int, person, question: str) -> MeetingCase:
     """A trusted person brings someone they support to a problem-solving session: only with
@@ -622,22 +645,27 @@ def minutes_record(
         if invitation.attended != was_there:
             invitation.attended = was_there
             invitation.save(update_fields=["attended"])
-    for case in meeting.cases.all():
+    # Only what the reader may see of each person is theirs to write: a case whose person
+    # has since withdrawn their consent is left as it was.
+    all_cases = list(meeting.cases.all())
+    seen = readers_categories(actor, [c.person_id for c in all_cases])
+    needed = Category.INVOLVEMENT if meeting.kind == Kind.PROFESSIONALS else Category.IDENTITY
+    for case in all_cases:
         answers = (cases or {}).get(case.pk)
-        if answers is None:
+        if answers is None or needed not in seen.get(case.person_id, frozenset()):
             continue
         voice = answers.get("voice", "")
         if voice and voice not in Voice.values:
-            _fail(f"voice_{case.pk}", "Choose how they took part")
-        views = _text(answers.get("views", ""), field=f"views_{case.pk}", label="their views")
+            _fail(f"case_{case.pk}_voice", "Choose how they took part")
+        views = _text(answers.get("views", ""), field=f"case_{case.pk}_views", label="their views")
         if voice == Voice.SENT_VIEWS and not views:
-            _fail(f"views_{case.pk}", "Write down the views they sent, in their words")
+            _fail(f"case_{case.pk}_views", "Write down the views they sent, in their words")
         retold = answers.get("retold", "")
         if retold and retold not in Retold.values:
-            _fail(f"retold_{case.pk}", "Say whether they had to tell their story again")
+            _fail(f"case_{case.pk}_retold", "Say whether they had to tell their story again")
         case.voice, case.views, case.retold = voice, views, retold
         case.outcome = _text(
-            answers.get("outcome", ""), field=f"outcome_{case.pk}", label="the outcome"
+            answers.get("outcome", ""), field=f"case_{case.pk}_outcome", label="the outcome"
         )
         case.save()
     meeting.minutes = minutes
@@ -903,7 +931,7 @@ def barrier_raise(
     detail = _text(detail, field="detail", label="the detail")
     services = _text(services, field="services", label="the services", limit=300)
     people = _people(meeting)
-    for field, text in (("summary", summary), ("detail", detail)):
+    for field, text in (("summary", summary), ("detail", detail), ("services", services)):
         _refuse_names(text, people, field=field, who_reads="everyone working on barriers")
     barrier = RaisedBarrier.objects.create(
         meeting=meeting, summary=summary, detail=detail, services=services, raised_by=actor

@@ -18,6 +18,12 @@ from petal.meetings import forms, ics, selectors, services
 from petal.meetings.models import ActionStatus, Kind, MeetingStatus
 
 
+def _number(text) -> int | None:
+    """A whole number typed in a query string, or None ("²" is a digit but not a number)."""
+    text = str(text or "")
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 12 else None
+
+
 def _or_404(call, *args, **kwargs):
     try:
         return call(*args, **kwargs)
@@ -51,14 +57,14 @@ def meeting_new(request):
     """A trusted person convenes a professionals meeting about one of their people."""
     from petal.referrals.selectors import person_for_referral, referral_people
 
-    person_id = request.GET.get("person", "")
-    if not person_id.isdigit():
+    person_id = _number(request.GET.get("person"))
+    if person_id is None:
         return render(
             request,
             "meetings/choose_person.html",
             {"people": referral_people(request.user)},
         )
-    person = _or_404(person_for_referral, request.user, int(person_id)).person
+    person = _or_404(person_for_referral, request.user, person_id).person
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
@@ -116,14 +122,12 @@ def session_bring(request):
     """A trusted person chooses an upcoming session to bring someone to."""
     from petal.referrals.selectors import person_for_referral
 
-    person_id = request.GET.get("person", "")
-    if not person_id.isdigit():
+    person_id = _number(request.GET.get("person"))
+    if person_id is None:
         raise Http404
-    person = _or_404(person_for_referral, request.user, int(person_id)).person
+    person = _or_404(person_for_referral, request.user, person_id).person
     sessions = list(selectors.upcoming_sessions())
-    consented = {
-        s.partnership_id for s in sessions if services.partnership_consent(person, s.partnership_id)
-    }
+    consented = services.partnerships_consented(person)
     return render(
         request,
         "meetings/session_bring.html",
@@ -271,13 +275,15 @@ def invitees(request, meeting_id: int, form=None, send_error: str = ""):
                 messages.success(request, f"{invitation.label} added.")
                 return redirect("meetings:invitees", meeting_id=meeting.pk)
     people = [c.case.person_id for c in view.cases]
-    from petal.access.meetings import invitee_categories
+    from petal.access.meetings import invitees_categories
 
     rows = []
-    person = view.cases[0].case.person if meeting.kind == Kind.PROFESSIONALS else None
+    person = (
+        view.cases[0].case.person if meeting.kind == Kind.PROFESSIONALS and view.cases else None
+    )
+    seen_by = invitees_categories(view.invitations, people) if person else {}
     for invitation in view.invitations:
-        seen = invitee_categories(invitation, people)
-        categories = seen.get(person.pk, frozenset()) if person else frozenset()
+        categories = seen_by[invitation.pk].get(person.pk, frozenset()) if person else frozenset()
         rows.append(
             {
                 "invitation": invitation,
@@ -320,13 +326,16 @@ def invitee_without_details(request, meeting_id: int, invitation_id: int):
 
 @require_POST
 def invitee_remove(request, meeting_id: int, invitation_id: int):
-    _or_404(
-        services.invitation_remove,
-        actor=request.user,
-        meeting_id=meeting_id,
-        invitation_id=invitation_id,
-    )
-    messages.success(request, "Invitation removed.")
+    try:
+        services.invitation_remove(
+            actor=request.user, meeting_id=meeting_id, invitation_id=invitation_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Invitation removed.")
     return redirect("meetings:invitees", meeting_id=meeting_id)
 
 
@@ -375,9 +384,9 @@ def pack_preview(request, meeting_id: int, invitation_id: int):
 
 
 def calendar(request, meeting_id: int):
-    view = _or_404(selectors.meeting_get_for, request.user, meeting_id)
-    response = HttpResponse(ics.meeting_ics(view.meeting), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="{ics.filename(view.meeting)}"'
+    meeting = _or_404(selectors.meeting_for_calendar, request.user, meeting_id)
+    response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{ics.filename(meeting)}"'
     return response
 
 
@@ -387,7 +396,10 @@ def minutes(request, meeting_id: int):
         raise Http404
     meeting = view.meeting
     form = forms.MinutesForm(
-        request.POST or None, meeting=meeting, cases=view.cases, invitations=view.invitations
+        request.POST or None,
+        meeting=meeting,
+        cases=[c for c in view.cases if c.sees_record],
+        invitations=view.invitations,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -484,7 +496,7 @@ def case_new(request, meeting_id: int):
         raise Http404
     people = selectors.session_people(request.user, session)
     form = forms.CaseForm(request.POST or None, people=people)
-    if request.method == "GET" and request.GET.get("person", "").isdigit():
+    if request.method == "GET" and _number(request.GET.get("person")) is not None:
         form = forms.CaseForm(people=people, initial={"person": request.GET["person"]})
     if request.method == "POST" and form.is_valid():
         person = next(p for p in people if str(p.pk) == form.cleaned_data["person"])

@@ -325,13 +325,18 @@ def test_a_session_shows_its_partnership_and_barriers_to_its_coordinator(make_us
 
 
 def _action_for(owner=None, organisation=None, *, tp=None, consent_to=None):
-    """An action from a new meeting about a new person; with a consent for identity to
-    ``consent_to`` (an organisation) when given."""
+    """An action from a new meeting about a new person; with a consent for identity and
+    involvement (whom an action is about is their involvement) to ``consent_to`` (an
+    organisation) when given."""
     person = person_of(tp) if tp else PersonFactory()
     meeting = MeetingFactory(convened_by=tp)
     case = MeetingCaseFactory(meeting=meeting, person=person, brought_by=tp)
     if consent_to is not None:
-        ConsentFactory(person=person, grantee_organisation=consent_to)
+        ConsentFactory(
+            person=person,
+            grantee_organisation=consent_to,
+            category_bits=bits_for([Category.IDENTITY, Category.INVOLVEMENT]),
+        )
     return ActionFactory(
         meeting=meeting, case=case, owner_user=owner, owner_organisation=organisation
     )
