@@ -212,12 +212,14 @@ def invitees_categories(
     return result
 
 
-def action_visibility(actor) -> Q:
-    """A filter over Action: the actor's own actions and their organisations'."""
+def action_visibility(actor, *, statuses=None) -> Q:
+    """A filter over Action: the actor's own actions and their organisations' (with these
+    statuses, when given: inside each branch, so the database uses the owner indexes)."""
     if not _is_active_user(actor):
         return Q(pk__in=[])
+    also = Q(status__in=list(statuses)) if statuses is not None else Q()
     organisations = member_organisations(actor)
-    mine = Q(owner_user=actor)
+    mine = Q(owner_user=actor) & also
     if organisations:
-        mine |= Q(owner_organisation_id__in=organisations)
+        mine |= Q(owner_organisation_id__in=organisations) & also
     return mine

@@ -476,7 +476,8 @@ class ActionRow:
 
 
 def _action_order(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """Open actions first, soonest due first (so overdue ones lead); then the rest, newest."""
+    """Open actions first, soonest due first (so overdue ones lead); then the rest, by due
+    date."""
     return actions.annotate(
         _closed=Case(
             When(status__in=list(ACTION_OPEN), then=Value(0)),
@@ -517,12 +518,19 @@ def _audit_actions(actor, rows: list[ActionRow], *, context: str) -> None:
 def my_actions(actor, *, view: str = "open", page=1) -> tuple[Page, list[ActionRow]]:
     """The actor's own actions and their organisations', across every meeting: open ones
     first, overdue at the top."""
-    actions = actions_base().filter(action_visibility(actor))
+    from petal.meetings.models import ActionStatus
+
+    closed = [s for s in ActionStatus.values if s not in ACTION_OPEN]
     if view == "open":
-        actions = actions.filter(status__in=list(ACTION_OPEN))
+        # One status group: ordered by due date alone, so the database can stop at a page.
+        actions = actions_base().filter(action_visibility(actor, statuses=ACTION_OPEN))
+        actions = actions.order_by("due_on", "id")
     elif view == "done":
-        actions = actions.exclude(status__in=list(ACTION_OPEN))
-    result = Paginator(_action_order(actions), PAGE_SIZE).get_page(page)
+        actions = actions_base().filter(action_visibility(actor, statuses=closed))
+        actions = actions.order_by("-due_on", "-id")
+    else:
+        actions = _action_order(actions_base().filter(action_visibility(actor)))
+    result = Paginator(actions, PAGE_SIZE).get_page(page)
     rows = _action_rows(actor, list(result.object_list))
     _audit_actions(actor, rows, context="mine")
     return result, rows

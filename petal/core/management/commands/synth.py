@@ -37,6 +37,12 @@ class Command(BaseCommand):
             default=0,
             help="Referrals to add over the past year (needs people and the demo services)",
         )
+        parser.add_argument(
+            "--meetings",
+            type=int,
+            default=0,
+            help="Meetings to add, with their invitations and actions (needs people)",
+        )
 
     def handle(
         self,
@@ -49,6 +55,7 @@ class Command(BaseCommand):
         people,
         consents,
         referrals=0,
+        meetings=0,
         **options,
     ):
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
@@ -134,3 +141,7 @@ class Command(BaseCommand):
             from petal.referrals.synth import synth_referrals
 
             self.stdout.write(f"Made {synth_referrals(referrals, seed=seed)} referrals.")
+        if meetings:
+            from petal.meetings.synth import synth_meetings
+
+            self.stdout.write(f"Made {synth_meetings(meetings, seed=seed)} meetings.")
