@@ -541,16 +541,7 @@ def reply_record(*, actor, meeting_id: int, invitation_id: int, reply: str) -> I
 
 def partnership_consent(person, partnership_id: int) -> bool:
     """Whether an active consent lets the person's identity be shared with the partnership."""
-    from petal.access.people import active_consent_filter
-    from petal.consent.models import Consent
-
-    bit = CATEGORY_BIT[Category.IDENTITY]
-    return any(
-        bits & bit
-        for bits in Consent.objects.filter(
-            active_consent_filter(), person=person, grantee_partnership_id=partnership_id
-        ).values_list("category_bits", flat=True)
-    )
+    return partnership_id in partnerships_consented(person)
 
 
 def partnerships_consented(person) -> set[int]:

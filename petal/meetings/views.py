@@ -24,6 +24,18 @@ def _number(text) -> int | None:
     return int(text) if text.isascii() and text.isdecimal() and len(text) < 12 else None
 
 
+def _attempt(form, call, **kwargs):
+    """Call a service for a submitted form: its result, or None with the service's refusal
+    shown on the form (what was typed is kept). Anything the reader may not see is 404."""
+    try:
+        return call(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return None
+
+
 def _or_404(call, *args, **kwargs):
     try:
         return call(*args, **kwargs)
@@ -68,22 +80,19 @@ def meeting_new(request):
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
-        try:
-            meeting = services.meeting_convene(
-                actor=request.user,
-                person=person,
-                purpose=form.cleaned_data["purpose"],
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.cleaned_data["place"],
-                online_link=form.cleaned_data["online_link"],
-                agenda=form.cleaned_data["agenda"],
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        meeting = _attempt(
+            form,
+            services.meeting_convene,
+            actor=request.user,
+            person=person,
+            purpose=form.cleaned_data["purpose"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=form.cleaned_data["place"],
+            online_link=form.cleaned_data["online_link"],
+            agenda=form.cleaned_data["agenda"],
+        )
+        if meeting is not None:
             messages.success(
                 request, f"Meeting {meeting.reference} set up. Now choose who to invite."
             )
@@ -96,20 +105,19 @@ def session_new(request):
     form = forms.SessionForm(request.POST or None, partnerships=partnerships)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
-        try:
-            meeting = services.session_plan(
-                actor=request.user,
-                partnership=form.cleaned_data["partnership"],
-                purpose=form.cleaned_data["purpose"],
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.cleaned_data["place"],
-                online_link=form.cleaned_data["online_link"],
-                agenda=form.cleaned_data["agenda"],
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        meeting = _attempt(
+            form,
+            services.session_plan,
+            actor=request.user,
+            partnership=form.cleaned_data["partnership"],
+            purpose=form.cleaned_data["purpose"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=form.cleaned_data["place"],
+            online_link=form.cleaned_data["online_link"],
+            agenda=form.cleaned_data["agenda"],
+        )
+        if meeting is not None:
             messages.success(
                 request,
                 f"Session {meeting.reference} planned. Invite the organisations taking part.",
@@ -185,22 +193,19 @@ def meeting_change(request, meeting_id: int):
     form = form_class(request.POST or None, initial=form_class.initial_from(meeting))
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
-        try:
-            services.meeting_change(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                purpose=form.cleaned_data["purpose"],
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.cleaned_data["place"],
-                online_link=form.cleaned_data["online_link"],
-                agenda=form.cleaned_data["agenda"],
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        done = _attempt(
+            form,
+            services.meeting_change,
+            actor=request.user,
+            meeting_id=meeting.pk,
+            purpose=form.cleaned_data["purpose"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=form.cleaned_data["place"],
+            online_link=form.cleaned_data["online_link"],
+            agenda=form.cleaned_data["agenda"],
+        )
+        if done is not None:
             messages.success(request, f"{meeting.reference} changed.")
             return redirect("meetings:meeting", meeting_id=meeting.pk)
     return render(
@@ -214,15 +219,14 @@ def meeting_cancel(request, meeting_id: int):
     meeting = _or_404(selectors.meeting_for_manager, request.user, meeting_id)
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(
-                actor=request.user, meeting_id=meeting.pk, reason=form.cleaned_data["reason"]
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        done = _attempt(
+            form,
+            services.meeting_cancel,
+            actor=request.user,
+            meeting_id=meeting.pk,
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
             messages.success(request, f"{meeting.reference} cancelled. Everyone invited is told.")
             return redirect("meetings:meeting", meeting_id=meeting.pk)
     return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting})
@@ -260,18 +264,15 @@ def invitees(request, meeting_id: int, form=None, send_error: str = ""):
     if request.method == "POST" and form is None:
         form = forms.InviteForm(request.POST)
         if form.is_valid():
-            try:
-                invitation = services.invitation_add(
-                    actor=request.user,
-                    meeting_id=meeting.pk,
-                    email=form.cleaned_data.get("email") or "",
-                    organisation=form.cleaned_data.get("organisation"),
-                )
-            except NotFound as exc:
-                raise Http404 from exc
-            except ValidationFailed as error:
-                apply_errors(form, error)
-            else:
+            invitation = _attempt(
+                form,
+                services.invitation_add,
+                actor=request.user,
+                meeting_id=meeting.pk,
+                email=form.cleaned_data.get("email") or "",
+                organisation=form.cleaned_data.get("organisation"),
+            )
+            if invitation is not None:
                 messages.success(request, f"{invitation.label} added.")
                 return redirect("meetings:invitees", meeting_id=meeting.pk)
     people = [c.case.person_id for c in view.cases]
@@ -356,18 +357,15 @@ def invitations_send(request, meeting_id: int):
 def reply(request, meeting_id: int):
     form = forms.ReplyForm(request.POST)
     if form.is_valid():
-        try:
-            invitation = services.reply_record(
-                actor=request.user,
-                meeting_id=meeting_id,
-                invitation_id=form.cleaned_data["invitation"],
-                reply=form.cleaned_data["reply"],
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        invitation = _attempt(
+            form,
+            services.reply_record,
+            actor=request.user,
+            meeting_id=meeting_id,
+            invitation_id=form.cleaned_data["invitation"],
+            reply=form.cleaned_data["reply"],
+        )
+        if invitation is not None:
             messages.success(request, f"Reply recorded: {invitation.get_reply_display().lower()}.")
             return redirect("meetings:meeting", meeting_id=meeting_id)
     return meeting_detail(request, meeting_id, reply_form=form)
@@ -402,19 +400,16 @@ def minutes(request, meeting_id: int):
         invitations=view.invitations,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.minutes_record(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                minutes=form.cleaned_data["minutes"],
-                attended=[int(pk) for pk in form.cleaned_data["attended"]],
-                cases=form.case_answers(),
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        done = _attempt(
+            form,
+            services.minutes_record,
+            actor=request.user,
+            meeting_id=meeting.pk,
+            minutes=form.cleaned_data["minutes"],
+            attended=[int(pk) for pk in form.cleaned_data["attended"]],
+            cases=form.case_answers(),
+        )
+        if done is not None:
             messages.success(request, "Minutes recorded.")
             return redirect("meetings:meeting", meeting_id=meeting.pk)
     return render(
@@ -429,18 +424,15 @@ def decision_new(request, meeting_id: int):
         raise Http404
     form = forms.DecisionForm(request.POST, case_choices=_case_choices(view))
     if form.is_valid():
-        try:
-            services.decision_add(
-                actor=request.user,
-                meeting_id=meeting_id,
-                text=form.cleaned_data["text"],
-                case_id=form.cleaned_data.get("case") or None,
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        done = _attempt(
+            form,
+            services.decision_add,
+            actor=request.user,
+            meeting_id=meeting_id,
+            text=form.cleaned_data["text"],
+            case_id=form.cleaned_data.get("case") or None,
+        )
+        if done is not None:
             messages.success(request, "Decision recorded.")
             return redirect("meetings:meeting", meeting_id=meeting_id)
     return meeting_detail(request, meeting_id, decision_form=form)
@@ -454,23 +446,20 @@ def action_new(request, meeting_id: int):
     form = forms.ActionForm(request.POST or None, case_choices=_case_choices(view))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            action = services.action_add(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                description=data["description"],
-                due_on=data["due_on"],
-                owner_email=data["owner_email"] if data["owner_kind"] == "person" else "",
-                owner_organisation=data["owner_organisation"]
-                if data["owner_kind"] == "organisation"
-                else None,
-                case_id=data.get("case") or None,
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        action = _attempt(
+            form,
+            services.action_add,
+            actor=request.user,
+            meeting_id=meeting.pk,
+            description=data["description"],
+            due_on=data["due_on"],
+            owner_email=data["owner_email"] if data["owner_kind"] == "person" else "",
+            owner_organisation=data["owner_organisation"]
+            if data["owner_kind"] == "organisation"
+            else None,
+            case_id=data.get("case") or None,
+        )
+        if action is not None:
             messages.success(request, f"Action {action.reference} given to {action.owner_label}.")
             return redirect("meetings:meeting", meeting_id=meeting.pk)
     return render(
@@ -500,18 +489,15 @@ def case_new(request, meeting_id: int):
         form = forms.CaseForm(people=people, initial={"person": request.GET["person"]})
     if request.method == "POST" and form.is_valid():
         person = next(p for p in people if str(p.pk) == form.cleaned_data["person"])
-        try:
-            services.case_add(
-                actor=request.user,
-                meeting_id=session.pk,
-                person=person,
-                question=form.cleaned_data["question"],
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        done = _attempt(
+            form,
+            services.case_add,
+            actor=request.user,
+            meeting_id=session.pk,
+            person=person,
+            question=form.cleaned_data["question"],
+        )
+        if done is not None:
             messages.success(request, f"{person.name} is on the case list for {session.reference}.")
             return redirect("meetings:meeting", meeting_id=session.pk)
     return render(
@@ -526,20 +512,17 @@ def barrier_new(request, meeting_id: int):
     form = forms.BarrierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.barrier_raise(
-                actor=request.user,
-                meeting_id=meeting_id,
-                summary=data["summary"],
-                detail=data["detail"],
-                services=data["services"],
-                areas=[int(a) for a in data["areas"]],
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
+        done = _attempt(
+            form,
+            services.barrier_raise,
+            actor=request.user,
+            meeting_id=meeting_id,
+            summary=data["summary"],
+            detail=data["detail"],
+            services=data["services"],
+            areas=[int(a) for a in data["areas"]],
+        )
+        if done is not None:
             messages.success(request, "Barrier recorded.")
             return redirect("meetings:meeting", meeting_id=meeting_id)
     return render(request, "meetings/barrier_form.html", {"form": form, "meeting": view.meeting})
@@ -579,19 +562,16 @@ def action_status(request, action_id: int):
         )
     form = forms.ActionStatusForm(request.POST)
     if form.is_valid():
-        try:
-            action = services.action_set_status(
-                actor=request.user,
-                action_id=action_id,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-        except NotFound as exc:
-            raise Http404 from exc
-        except ValidationFailed as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{action.reference}: {action.get_status_display().lower()}.")
+        moved = _attempt(
+            form,
+            services.action_set_status,
+            actor=request.user,
+            action_id=action_id,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        )
+        if moved is not None:
+            messages.success(request, f"{moved.reference}: {moved.get_status_display().lower()}.")
             return redirect(back)
     # Kept as typed, with the reason it was refused.
     return render(
