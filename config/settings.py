@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "petal.directory",
     "petal.referrals",
     "petal.meetings",
+    "petal.champions",
 ]
 
 MIDDLEWARE = [

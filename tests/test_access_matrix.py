@@ -278,6 +278,105 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "api:actions_list": ("/api/v1/actions", allow(EVERY_ROLE, anon=401)),
     "api:action_status": ("/api/v1/actions/{action}/status", {p: 405 for p in PRINCIPALS}),
+    # Trusted Person Champions: the pledge is public; the directory is for every role; the
+    # programme team approves. A connection no one here is a side of is as if it did not exist.
+    "champions:directory": ("/champions/", allow(EVERY_ROLE)),
+    "champions:pledge": ("/champions/pledge", allow(EVERYONE)),
+    "champions:pledge-signed": ("/champions/pledge/signed", allow(EVERYONE)),
+    # A link that is not valid is a page saying so, for anyone.
+    "champions:pledge-confirm": ("/champions/pledge/confirm/not-a-token", allow(EVERYONE)),
+    "champions:pledges": ("/champions/pledges", allow({R.PROGRAMME_TEAM})),
+    "champions:pledge-review": (
+        "/champions/pledges/{champion}",
+        allow({R.PROGRAMME_TEAM}),
+    ),
+    "champions:profile": ("/champions/me", allow(EVERY_ROLE)),
+    # Without a directory entry there is nothing to withdraw: sent to "your entry".
+    "champions:withdraw": ("/champions/me/withdraw", allow(EVERY_ROLE, ok_status=302)),
+    "champions:connections": ("/champions/connections", allow(EVERY_ROLE)),
+    "champions:connection": (
+        "/champions/connections/{connection}",
+        allow(EVERY_ROLE, ok_status=404),
+    ),
+    "champions:connection-respond": (
+        "/champions/connections/{connection}/respond",
+        allow(EVERY_ROLE, ok_status=404),
+    ),
+    "champions:connection-close": (
+        "/champions/connections/{connection}/close",
+        allow(EVERY_ROLE, ok_status=404),
+    ),
+    "champions:barrier-new": ("/champions/barriers/new", allow({R.CHAMPION})),
+    "champions:barriers": ("/champions/barriers", allow({R.CHAMPION})),
+    "champions:champion": ("/champions/{champion}", allow(EVERY_ROLE)),
+    "champions:connect": ("/champions/{champion}/connect", allow({R.TRUSTED_PERSON})),
+    "api:champions_list": ("/api/v1/champions", allow(EVERY_ROLE, anon=401)),
+    "api:champion_get": ("/api/v1/champions/{champion}", allow(EVERY_ROLE, anon=401)),
+    # Events: every role sees published events; the programme team publishes and records
+    # attendance. 999999 does not exist: those allowed get as far as the look-up (404).
+    "events:list": ("/events/", allow(EVERY_ROLE)),
+    "events:new": ("/events/new", allow({R.PROGRAMME_TEAM})),
+    "events:event": ("/events/999999", allow(EVERY_ROLE, ok_status=404)),
+    "events:change": ("/events/999999/change", allow({R.PROGRAMME_TEAM}, ok_status=404)),
+    "events:cancel": ("/events/999999/cancel", allow({R.PROGRAMME_TEAM}, ok_status=404)),
+    "events:register": ("/events/999999/register", allow(EVERY_ROLE, ok_status=405)),
+    "events:attendance": ("/events/999999/attendance", allow({R.PROGRAMME_TEAM}, ok_status=404)),
+    "events:calendar": ("/events/999999/calendar.ics", allow(EVERY_ROLE, ok_status=404)),
+    "api:events_list": ("/api/v1/events", allow(EVERY_ROLE, anon=401)),
+    "api:event_get": ("/api/v1/events/999999", allow(EVERY_ROLE, ok_status=404, anon=401)),
+    "api:event_registration_create": (
+        "/api/v1/events/999999/registration",
+        {p: 405 for p in PRINCIPALS},
+    ),
+    "api:event_registration_delete": (
+        "/api/v1/events/999999/registration",
+        {p: 405 for p in PRINCIPALS},
+    ),
+    # The Champion Network: every role reads and posts; the programme team moderates.
+    # {question}, {answer} and {story} are visible posts; {featured_story} is featured.
+    "network:questions": ("/network/", allow(EVERY_ROLE)),
+    "network:ask": ("/network/ask", allow(EVERY_ROLE)),
+    "network:tags": ("/network/tags", allow(EVERY_ROLE)),
+    "network:moderation": ("/network/moderation", allow({R.PROGRAMME_TEAM})),
+    "network:moderate-question": (
+        "/network/moderation/questions/{question}",
+        allow({R.PROGRAMME_TEAM}, ok_status=405),
+    ),
+    "network:moderate-answer": (
+        "/network/moderation/answers/{answer}",
+        allow({R.PROGRAMME_TEAM}, ok_status=405),
+    ),
+    "network:question": ("/network/{question}", allow(EVERY_ROLE)),
+    "network:answer": ("/network/{question}/answer", allow(EVERY_ROLE, ok_status=405)),
+    "network:question-helped": (
+        "/network/{question}/helped",
+        allow(EVERY_ROLE, ok_status=405),
+    ),
+    "network:report-question": ("/network/{question}/report", allow(EVERY_ROLE)),
+    "network:accept": ("/network/answers/{answer}/accept", allow(EVERY_ROLE, ok_status=405)),
+    "network:answer-helped": (
+        "/network/answers/{answer}/helped",
+        allow(EVERY_ROLE, ok_status=405),
+    ),
+    "network:report-answer": ("/network/answers/{answer}/report", allow(EVERY_ROLE)),
+    "network:stories": ("/network/stories/", allow(EVERY_ROLE)),
+    "network:story-new": ("/network/stories/new", allow({R.CHAMPION, R.TRUSTED_PERSON})),
+    "network:story": ("/network/stories/{story}", allow(EVERY_ROLE)),
+    "network:story-feature": (
+        "/network/stories/{story}/feature",
+        allow({R.PROGRAMME_TEAM}, ok_status=405),
+    ),
+    "network:story-moderate": (
+        "/network/stories/{story}/moderate",
+        allow({R.PROGRAMME_TEAM}, ok_status=405),
+    ),
+    # Featured stories are public.
+    "stories:featured": ("/stories/", allow(EVERYONE)),
+    "stories:story": ("/stories/{featured_story}", allow(EVERYONE)),
+    "api:questions_list": ("/api/v1/questions", allow(EVERY_ROLE, anon=401)),
+    "api:question_ask": ("/api/v1/questions", allow(EVERY_ROLE, anon=401)),
+    "api:question_get": ("/api/v1/questions/{question}", allow(EVERY_ROLE, anon=401)),
+    "api:answer_add": ("/api/v1/questions/{question}/answers", {p: 405 for p in PRINCIPALS}),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.
@@ -455,6 +554,47 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
         {"status": "done"},
         allow(EVERY_ROLE, ok_status=404, anon=401),
     ),
+    # Events.
+    ("get", "/api/v1/events"): ("/api/v1/events", None, allow(EVERY_ROLE, anon=401)),
+    ("get", "/api/v1/events/{event_id}"): (
+        "/api/v1/events/999999",
+        None,
+        allow(EVERY_ROLE, ok_status=404, anon=401),
+    ),
+    ("post", "/api/v1/events/{event_id}/registration"): (
+        "/api/v1/events/999999/registration",
+        {},
+        allow(EVERY_ROLE, ok_status=404, anon=401),
+    ),
+    ("delete", "/api/v1/events/{event_id}/registration"): (
+        "/api/v1/events/999999/registration",
+        None,
+        allow(EVERY_ROLE, ok_status=404, anon=401),
+    ),
+    # The Champion Network.
+    ("get", "/api/v1/questions"): ("/api/v1/questions", None, allow(EVERY_ROLE, anon=401)),
+    ("post", "/api/v1/questions"): (
+        "/api/v1/questions",
+        {"title": "Where do I start with a PIP claim?", "body": "What helps first?"},
+        allow(EVERY_ROLE, ok_status=201, anon=401),
+    ),
+    ("get", "/api/v1/questions/{question_id}"): (
+        "/api/v1/questions/{question}",
+        None,
+        allow(EVERY_ROLE, anon=401),
+    ),
+    ("post", "/api/v1/questions/{question_id}/answers"): (
+        "/api/v1/questions/{question}/answers",
+        {"body": "Start with the form, and ask for help with it."},
+        allow(EVERY_ROLE, ok_status=201, anon=401),
+    ),
+    # Trusted Person Champions.
+    ("get", "/api/v1/champions"): ("/api/v1/champions", None, allow(EVERY_ROLE, anon=401)),
+    ("get", "/api/v1/champions/{champion_id}"): (
+        "/api/v1/champions/{champion}",
+        None,
+        allow(EVERY_ROLE, anon=401),
+    ),
 }
 
 
@@ -462,7 +602,15 @@ def _directory_ids(person) -> dict:
     """A service of another organisation with a location, and a referral to it of someone
     else's person; a meeting about that person convened by their trusted person, with an
     action owned by another organisation."""
+    from django.utils import timezone
+
     from petal.accounts.tests.factories import OrganisationFactory
+    from petal.champions.tests.factories import (
+        AnswerFactory,
+        ChampionFactory,
+        StoryFactory,
+        SupportConnectionFactory,
+    )
     from petal.directory.models import ServiceAtLocation, TaxonomyTerm
     from petal.directory.tests.factories import LocationFactory, ServiceFactory
     from petal.meetings.tests.factories import ActionFactory, MeetingCaseFactory, MeetingFactory
@@ -474,7 +622,16 @@ def _directory_ids(person) -> dict:
     meeting = MeetingFactory(convened_by=person.relationships.get().trusted_person)
     case = MeetingCaseFactory(meeting=meeting, person=person)
     action = ActionFactory(meeting=meeting, case=case, owner_organisation=OrganisationFactory())
+    answer = AnswerFactory()
+    # An approved champion in the directory, and a support connection between two others.
+    champion = ChampionFactory()
     return {
+        "champion": champion.pk,
+        "connection": SupportConnectionFactory().pk,
+        "question": answer.question_id,
+        "answer": answer.pk,
+        "story": StoryFactory().pk,
+        "featured_story": StoryFactory(featured_at=timezone.now()).pk,
         "meeting": meeting.pk,
         "action": action.pk,
         "service": service.pk,

@@ -25,6 +25,9 @@ SIGNED_IN_NAV = [
     ("Referral inbox", "referrals:inbox", "referrals.receive"),
     ("Meetings", "meetings:list", "meetings.view"),
     ("Your actions", "meetings:actions", "actions.view"),
+    ("Champions", "champions:directory", "champions.view"),
+    ("Champion Network", "network:questions", "network.use"),
+    ("Events", "events:list", "events.view"),
     ("Find a service", "directory:directory", "organisations.view"),
     ("Safeguarding", "consent:safeguarding", "people.break_glass"),
     ("Consent oversight", "consent:oversight", "consent.oversee"),
@@ -40,6 +43,7 @@ PUBLIC_NAV = [
     ("Multiple disadvantage", "site:page", {"slug": "multiple-disadvantage"}),
     ("Trusted Person approach", "site:page", {"slug": "trusted-person-approach"}),
     ("Partnerships", "site:page", {"slug": "partnerships"}),
+    ("Champions", "champions:pledge", None),
     ("Find a service", "directory:directory", None),
     ("Contact", "site:page", {"slug": "contact"}),
 ]

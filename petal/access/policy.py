@@ -79,6 +79,26 @@ PERMISSIONS: dict[str, frozenset] = {
     "meetings.sessions": frozenset({R.PARTNERSHIP_COORDINATOR}),
     # Your own actions, and your organisation's, from every meeting.
     "actions.view": frozenset(ALL_ROLES),
+    # Trusted Person Champions. The champions directory: every worker with a role.
+    "champions.view": frozenset(ALL_ROLES),
+    # Approving pledges, declining them, and keeping the pledge text and topics up to date.
+    "champions.approve": frozenset({R.PROGRAMME_TEAM}),
+    # Asking a champion for support, or raising a concern through them.
+    "champions.connect": frozenset({R.TRUSTED_PERSON}),
+    # Raising a barrier on behalf of a trusted person (the barriers issue builds the ladder).
+    "champions.raise_barrier": frozenset({R.CHAMPION}),
+    # The Champion Network: questions, answers, tags and digests, for every worker with a role.
+    "network.use": frozenset(ALL_ROLES),
+    # Hiding and restoring posts and stories, with a reason; the reports queue.
+    "network.moderate": frozenset({R.PROGRAMME_TEAM}),
+    # Sharing a success story: champions and trusted persons.
+    "stories.share": frozenset({R.CHAMPION, R.TRUSTED_PERSON}),
+    # Featuring a story on the public pages.
+    "stories.feature": frozenset({R.PROGRAMME_TEAM}),
+    # Events: every worker with a role sees published events and registers.
+    "events.view": frozenset(ALL_ROLES),
+    # Publishing events, changing and cancelling them, recording attendance.
+    "events.manage": frozenset({R.PROGRAMME_TEAM}),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

@@ -21,6 +21,9 @@ def _page_or_404(slug):
 
 
 def home(request):
+    from petal.champions.selectors.champions import pledge_counts
+    from petal.champions.selectors.stories import featured_stories
+
     page = _page_or_404("home")
     return render(
         request,
@@ -31,6 +34,8 @@ def home(request):
             "pages": selectors.pages_listed().exclude(slug="home"),
             "areas": areas_of_disadvantage(),
             "can_edit": can(request.user, "site.edit_pages"),
+            "champions": pledge_counts(),
+            "stories": featured_stories(3),
         },
     )
 
@@ -38,6 +43,8 @@ def home(request):
 def page(request, slug):
     if slug == "home":
         return redirect("site:home")
+    if slug == "champions-pledge":
+        return redirect("champions:pledge")
     page = _page_or_404(slug)
     context = {
         "page": page,

@@ -75,7 +75,8 @@ def _text(content: bytes) -> str:
 
 @pytest.mark.django_db
 def test_migration_seeds_every_page_in_order_with_a_summary():
-    pages = list(Page.objects.order_by("order"))
+    # The champions pledge is a page too, seeded by the champions app and shown at its own path.
+    pages = list(Page.objects.exclude(slug="champions-pledge").order_by("order"))
     assert [p.slug for p in pages] == list(SEEDED)
     for page in pages:
         assert page.title == SEEDED[page.slug]

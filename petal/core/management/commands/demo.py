@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from petal.accounts.demo import DEFAULT_PASSWORD, load_demo
+from petal.champions.demo import load_demo as load_champions
 from petal.consent.demo import INDIVIDUAL_EMAIL, load_consents
 from petal.directory.demo import load_services
 from petal.meetings.demo import load_demo as load_meetings
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             services = load_services()
             referrals = load_referrals()
             meetings = load_meetings(password=password)
+            champions = load_champions(password=password)
         self.stdout.write(
             f"Demo data loaded ({people} fictional people, {consents} consents, "
             f"{services} services, {referrals} referrals)."
@@ -33,7 +35,13 @@ class Command(BaseCommand):
             f"Meetings: {meetings.meetings} professionals meetings and problem-solving "
             f"sessions, with {meetings.actions} actions."
         )
-        users = [*users, *meetings.users]
+        self.stdout.write(
+            f"Champions: {champions.champions} approved champions ({champions.pending} pledges "
+            f"waiting for approval), {champions.questions} network questions with "
+            f"{champions.answers} answers, {champions.stories} stories and "
+            f"{champions.events} events."
+        )
+        users = [*users, *meetings.users, *champions.users]
         self.stdout.write("Sign in at /sign-in with any of these:")
         width = max(len(u.email) for u in users)
         for u in users:

@@ -43,6 +43,24 @@ class Command(BaseCommand):
             default=0,
             help="Meetings to add, with their invitations and actions (needs people)",
         )
+        parser.add_argument(
+            "--champions",
+            type=int,
+            default=0,
+            help="Trusted Person Champions to add, each with a sign-in, areas and skills",
+        )
+        parser.add_argument(
+            "--questions",
+            type=int,
+            default=0,
+            help="Champion Network questions to add, with about three answers each",
+        )
+        parser.add_argument(
+            "--network-events",
+            type=int,
+            default=0,
+            help="Champion events (workshops, network meetings) to add, with registrations",
+        )
 
     def handle(
         self,
@@ -56,6 +74,9 @@ class Command(BaseCommand):
         consents,
         referrals=0,
         meetings=0,
+        champions=0,
+        questions=0,
+        network_events=0,
         **options,
     ):
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
@@ -145,3 +166,16 @@ class Command(BaseCommand):
             from petal.meetings.synth import synth_meetings
 
             self.stdout.write(f"Made {synth_meetings(meetings, seed=seed)} meetings.")
+        if champions:
+            from petal.champions.synth import synth_champions
+
+            self.stdout.write(f"Made {synth_champions(champions, seed=seed)} champions.")
+        if questions:
+            from petal.champions.synth import synth_questions
+
+            made, answers = synth_questions(questions, seed=seed)
+            self.stdout.write(f"Made {made} network questions with {answers} answers.")
+        if network_events:
+            from petal.champions.synth import synth_events
+
+            self.stdout.write(f"Made {synth_events(network_events, seed=seed)} champion events.")
