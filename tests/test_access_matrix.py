@@ -308,6 +308,8 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "champions:barrier-new": ("/champions/barriers/new", allow({R.CHAMPION})),
     "champions:barriers": ("/champions/barriers", allow({R.CHAMPION})),
+    "champions:topics": ("/champions/topics", allow({R.PROGRAMME_TEAM})),
+    "champions:topic": ("/champions/topics/{topic}", allow({R.PROGRAMME_TEAM})),
     "champions:champion": ("/champions/{champion}", allow(EVERY_ROLE)),
     "champions:connect": ("/champions/{champion}/connect", allow({R.TRUSTED_PERSON})),
     "api:champions_list": ("/api/v1/champions", allow(EVERY_ROLE, anon=401)),
@@ -610,6 +612,7 @@ def _directory_ids(person) -> dict:
         ChampionFactory,
         StoryFactory,
         SupportConnectionFactory,
+        TopicFactory,
     )
     from petal.directory.models import ServiceAtLocation, TaxonomyTerm
     from petal.directory.tests.factories import LocationFactory, ServiceFactory
@@ -628,6 +631,7 @@ def _directory_ids(person) -> dict:
     return {
         "champion": champion.pk,
         "connection": SupportConnectionFactory().pk,
+        "topic": TopicFactory().pk,
         "question": answer.question_id,
         "answer": answer.pk,
         "story": StoryFactory().pk,

@@ -110,6 +110,9 @@ ACTIONS = {
     "event.registration_cancelled": "Registration for an event cancelled",
     "event.attendance_recorded": "Attendance at an event recorded",
     "champion.barrier_raised": "Barrier raised on behalf of a trusted person",
+    "champion.unconfirmed_purged": "Unconfirmed pledges deleted after their link expired",
+    "topic.created": "Topic (skill and tag) added",
+    "topic.changed": "Topic (skill and tag) changed",
 }
 
 OBJECT_TYPES = {

@@ -4,6 +4,7 @@ from django.urls import path
 
 from petal.access.decorators import public, requires
 from petal.champions.views import champions as views
+from petal.champions.views import topics as topic_views
 
 app_name = "champions"
 
@@ -43,6 +44,9 @@ urlpatterns = [
         name="barrier-new",
     ),
     path("barriers", requires("champions.raise_barrier")(views.barriers), name="barriers"),
+    # The topics the programme team keeps: a champion's skills and the network's tags.
+    path("topics", approve(topic_views.topics), name="topics"),
+    path("topics/<int:topic_id>", approve(topic_views.topic), name="topic"),
     path("<int:champion_id>", see(views.champion), name="champion"),
     path("<int:champion_id>/connect", connect(views.connect), name="connect"),
 ]
