@@ -124,6 +124,7 @@ def test_hidden_questions_are_never_found_by_other_readers(world, make_user):
     # The programme team still finds it; so does its author, who sees why it was hidden.
     assert found(programme, "tenancy deposit") == [world["in_title"]]
     assert found(world["tp"], "tenancy deposit") == [world["in_title"]]
+    assert world["in_title"] in found(world["tp"], "")
 
 
 def test_a_hidden_answers_words_are_not_found(world, make_user):
