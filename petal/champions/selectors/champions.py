@@ -221,6 +221,22 @@ def covered_people(actor, champion: Champion):
     return caseload_people(actor).filter(person_visibility(champion.user)).order_by("full_name")
 
 
+def covered_people_listed(actor, champion: Champion) -> list:
+    """``covered_people`` for the connect form's choice: their names are listed, so the list
+    is audited, as every list of people is."""
+    people = list(covered_people(actor, champion))
+    if people:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="people.listed",
+                object_type="people.person",
+                categories=[Category.IDENTITY],
+                data={"context": "support connection", "people": [p.pk for p in people]},
+            )
+    return people
+
+
 @dataclass
 class ConnectionView:
     connection: SupportConnection

@@ -616,7 +616,7 @@ def connection_request(
         )
     person = None
     if person_id:
-        person = next((p for p in covered_people(actor, champion) if p.pk == person_id), None)
+        person = covered_people(actor, champion).filter(pk=person_id).first()
         if person is None:
             _fail("person", "Choose someone whose consent covers this champion, or no one")
     sent = SupportConnection.objects.filter(

@@ -75,6 +75,9 @@ def test_the_person_choice_lists_only_people_whose_consent_covers_the_champion(c
     html = client.get(reverse("champions:connect", args=[world["champion"].pk])).content.decode()
     assert "Casey Covered" in html
     assert "Umberto Pemberton" not in html and "Zebedee" not in html
+    # The names listed are a read of those people: audited, naming exactly them.
+    event = AuditEvent.objects.get(action="people.listed", actor_id=world["tp"].pk)
+    assert event.data == {"context": "support connection", "people": [world["covered"].pk]}
 
 
 def test_a_trusted_person_asks_and_the_champion_is_told(client, world, mailoutbox):

@@ -297,7 +297,7 @@ def connect(request, champion_id: int):
     if entry.user_id == request.user.pk:
         messages.info(request, "This is your own entry: you cannot ask yourself for support.")
         return redirect("champions:champion", champion_id=entry.pk)
-    people = list(selectors.covered_people(request.user, entry))
+    people = selectors.covered_people_listed(request.user, entry)
     form = forms.ConnectForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
