@@ -33,7 +33,7 @@ from petal.consent.models import (
     WithdrawnHow,
     bits_for,
 )
-from petal.core.errors import NotFound, ValidationFailed
+from petal.core.errors import NotFound, ValidationFailed, fail
 from petal.core.notify import deliverable as _deliverable
 from petal.core.tasks import email_enqueue
 
@@ -41,10 +41,6 @@ from petal.core.tasks import email_enqueue
 MAX_CONSENT_DAYS = 3 * 366
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read aloud
 CODE_DAYS = 30
-
-
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
 
 
 def reference(person) -> str:
@@ -74,9 +70,9 @@ def agreement_create(
 
     parties = list(parties)
     if len(parties) < 2:
-        _fail("parties", "Select at least two organisations that signed the agreement")
+        fail("parties", "Select at least two organisations that signed the agreement")
     if review_on <= starts_on:
-        _fail("review_on", "The review date must be after the date the agreement started")
+        fail("review_on", "The review date must be after the date the agreement started")
     agreement = SharingAgreement.objects.create(
         programme_area=programme_area(),
         title=title.strip(),
@@ -115,7 +111,7 @@ def _check_consent(
 ) -> None:
     grantees = [g for g in (grantee_user, grantee_organisation, grantee_partnership) if g]
     if len(grantees) != 1:
-        _fail(
+        fail(
             "grantee",
             "Choose who the information is shared with: one person, organisation or partnership",
         )
@@ -124,31 +120,31 @@ def _check_consent(
         or getattr(grantee_user, "is_individual", False)
         or not (roles_of(grantee_user) & PEOPLE_ROLES)
     ):
-        _fail("grantee_user", "That person does not have a Petal sign-in for working with people")
+        fail("grantee_user", "That person does not have a Petal sign-in for working with people")
     categories = {Category(c) for c in categories}
     if not categories:
-        _fail("categories", "Select what information they agreed to share")
+        fail("categories", "Select what information they agreed to share")
     if Category.IDENTITY not in categories:
-        _fail(
+        fail(
             "categories",
             "Include ‘who they are’: a service cannot use information without knowing whose it is",
         )
     purposes = list(purposes)
     if any(p not in Purpose.values for p in purposes):
-        _fail("purposes", "Select a purpose from the list")
+        fail("purposes", "Select a purpose from the list")
     if not purposes and not purpose_text.strip():
-        _fail("purposes", "Select what the information is for, or describe it")
+        fail("purposes", "Select what the information is for, or describe it")
     if given_how not in GivenHow.values:
-        _fail("given_how", "Select how they gave their consent")
+        fail("given_how", "Select how they gave their consent")
     if ends_on < starts_on:
-        _fail("ends_on", "The end date must be the same as or after the start date")
+        fail("ends_on", "The end date must be the same as or after the start date")
     if ends_on < timezone.localdate():
-        _fail("ends_on", "The end date must be today or in the future")
+        fail("ends_on", "The end date must be today or in the future")
     if (ends_on - starts_on).days > MAX_CONSENT_DAYS:
-        _fail("ends_on", "Consent can last at most 3 years; it can be renewed with the person")
+        fail("ends_on", "Consent can last at most 3 years; it can be renewed with the person")
     if agreement is not None and grantee_organisation is not None:
         if not agreement.parties.filter(pk=grantee_organisation.pk).exists():
-            _fail("agreement", f"{grantee_organisation.name} is not a party to that agreement")
+            fail("agreement", f"{grantee_organisation.name} is not a party to that agreement")
 
 
 def grantee_by_email(email: str, *, field: str):
@@ -157,7 +153,7 @@ def grantee_by_email(email: str, *, field: str):
 
     user = sharing_user(email)
     if user is None:
-        _fail(field, "No one with that email address works with people in Petal")
+        fail(field, "No one with that email address works with people in Petal")
     return user
 
 
@@ -233,7 +229,7 @@ def consent_renew(*, actor, consent: Consent, ends_on: dt.date, given_how: str) 
     """The same sharing, agreed again until a new date. The earlier consent is kept as it was."""
     consent = Consent.objects.select_related("person").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
-        _fail("ends_on", "A withdrawn consent cannot be renewed: record a new one with the person")
+        fail("ends_on", "A withdrawn consent cannot be renewed: record a new one with the person")
     return consent_record(
         actor=actor,
         person=consent.person,
@@ -272,7 +268,7 @@ def consent_withdraw(*, actor, consent_id: int, how: str, note: str = "") -> Con
     if consent is None or not _may_withdraw(actor, consent):
         raise NotFound("No such consent")
     if how not in WithdrawnHow.values:
-        _fail("how", "Select how they withdrew their consent")
+        fail("how", "Select how they withdrew their consent")
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = timezone.now()
@@ -382,15 +378,15 @@ def break_glass_open(
     if not can(actor, "people.break_glass"):
         raise NotFound("No such person")
     if lawful_basis not in LawfulBasis.values:
-        _fail("lawful_basis", "Select the lawful basis for opening the record")
+        fail("lawful_basis", "Select the lawful basis for opening the record")
     if reason not in BreakGlassReason.values:
-        _fail("reason", "Select the reason you need to open the record")
+        fail("reason", "Select the reason you need to open the record")
     if len(details.strip()) < 10:
-        _fail("details", "Describe why you need to open the record now, in a sentence or two")
+        fail("details", "Describe why you need to open the record now, in a sentence or two")
     limit = break_glass_hours()
     hours = limit if hours is None else hours
     if not 1 <= hours <= limit:
-        _fail("hours", f"Access can last between 1 and {limit} hours")
+        fail("hours", f"Access can last between 1 and {limit} hours")
     now = timezone.now()
     glass = BreakGlass.objects.create(
         programme_area=person.programme_area,
@@ -482,11 +478,11 @@ def break_glass_review(*, actor, glass_id: int, outcome: str, note: str) -> Brea
     if glass is None:
         raise NotFound("No such access")
     if outcome not in (Review.UPHELD, Review.MISUSED):
-        _fail("outcome", "Select whether the access was justified")
+        fail("outcome", "Select whether the access was justified")
     if glass.opened_by_id == actor.pk:
-        _fail("outcome", "Someone else must review a break-glass you opened yourself")
+        fail("outcome", "Someone else must review a break-glass you opened yourself")
     if outcome == Review.MISUSED and len(note.strip()) < 5:
-        _fail("note", "Say why the access was not justified")
+        fail("note", "Say why the access was not justified")
     glass.review = outcome
     glass.reviewed_by = actor
     glass.reviewed_at = timezone.now()
@@ -538,7 +534,7 @@ def own_access_invite(*, actor, person, email: str = "") -> tuple[OwnAccess, str
         .exclude(pk=existing.user_id if existing else None)
         .exists()
     ):
-        _fail("email", "Someone already has a Petal sign-in with this email address")
+        fail("email", "Someone already has a Petal sign-in with this email address")
     if existing is not None:
         own, user = existing, existing.user
         if email and user.email != email:
@@ -598,9 +594,7 @@ def own_access_redeem(*, code: str, password: str):
         .first()
     )
     if own is None or own.code_expires_at is None or own.code_expires_at <= timezone.now():
-        _fail(
-            "code", "That code is not right or has expired. Ask your trusted person for a new one"
-        )
+        fail("code", "That code is not right or has expired. Ask your trusted person for a new one")
     try:
         validate_password(password, own.user)
     except ValidationError as error:

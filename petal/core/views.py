@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import render
+
+from petal.core.errors import NotFound, ValidationFailed
+from petal.core.forms import apply_errors
 
 
 def csrf_failure(request, reason=""):
@@ -27,3 +31,23 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render({"request": None}))
+
+
+def attempt(form, call, **kwargs):
+    """Call a service for a submitted form: its result, or None with the service's refusal
+    shown on the form (what was typed is kept). Anything the reader may not see is 404."""
+    try:
+        return call(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ValidationFailed as error:
+        apply_errors(form, error)
+        return None
+
+
+def or_404(call, *args, **kwargs):
+    """Call a selector or service: what the reader may not see (or what is missing) is 404."""
+    try:
+        return call(*args, **kwargs)
+    except NotFound as exc:
+        raise Http404 from exc

@@ -9,7 +9,7 @@ from petal.access.categories import Category
 from petal.accounts.models import Organisation
 from petal.audit.services import audit_record
 from petal.consent.models import bits_for
-from petal.core.errors import Forbidden, ValidationFailed
+from petal.core.errors import Forbidden, fail
 from petal.directory.models import Location, Service, ServiceAtLocation, TaxonomyTerm
 from petal.directory.selectors import may_edit_service
 from petal.reference.selectors import programme_area
@@ -29,10 +29,6 @@ SERVICE_FIELDS = (
     "response_days",
     "status",
 )
-
-
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
 
 
 @transaction.atomic
@@ -55,9 +51,9 @@ def service_save(
         if not may_edit_service(actor, service=service):
             raise Forbidden("You can change only your own organisation's services")
     if not (data.get("name") or "").strip():
-        _fail("name", "Enter the name of the service")
+        fail("name", "Enter the name of the service")
     if not (data.get("description") or "").strip():
-        _fail("description", "Describe what the service does")
+        fail("description", "Describe what the service does")
     creating = service is None
     if creating:
         service = Service(programme_area=programme_area())
@@ -75,7 +71,7 @@ def service_save(
         wanted = {location.pk for location in locations}
         foreign = [loc for loc in locations if loc.organisation_id not in (None, organisation.pk)]
         if foreign:
-            _fail("locations", "Choose locations of the service's own organisation")
+            fail("locations", "Choose locations of the service's own organisation")
         ServiceAtLocation.objects.filter(service=service).exclude(location__in=wanted).delete()
         have = set(
             ServiceAtLocation.objects.filter(service=service).values_list("location", flat=True)
@@ -110,7 +106,7 @@ def location_add(*, actor, organisation: Organisation, data: dict) -> Location:
     if not may_edit_service(actor, organisation_id=organisation.pk):
         raise Forbidden("You can change only your own organisation's locations")
     if not (data.get("name") or "").strip():
-        _fail("name", "Enter a name for the location")
+        fail("name", "Enter a name for the location")
     location = Location(organisation=organisation)
     for field in LOCATION_FIELDS:
         if field in data:
@@ -138,12 +134,12 @@ def organisation_save(*, actor, data: dict, organisation: Organisation | None = 
         raise Forbidden("Only the programme team adds organisations")
     name = (data.get("name") or "").strip()
     if not name:
-        _fail("name", "Enter the organisation's name")
+        fail("name", "Enter the organisation's name")
     clash = Organisation.objects.filter(name__iexact=name)
     if organisation is not None:
         clash = clash.exclude(pk=organisation.pk)
     if clash.exists():
-        _fail("name", "An organisation with this name is already in Petal")
+        fail("name", "An organisation with this name is already in Petal")
     creating = organisation is None
     if creating:
         base = slugify(name.replace("&", "and"))[:110] or "organisation"

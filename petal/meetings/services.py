@@ -36,7 +36,7 @@ from petal.accounts.models import Organisation, User
 from petal.accounts.selectors import users_with_role
 from petal.audit.services import audit_record
 from petal.consent.models import CATEGORY_BIT
-from petal.core.errors import NotFound, ValidationFailed
+from petal.core.errors import NotFound, clean_text, fail
 from petal.core.notify import deliverable, notify
 from petal.meetings import ics
 from petal.meetings.models import (
@@ -61,19 +61,6 @@ MAX_TEXT = 5000
 MAX_MINUTES = 20000
 
 
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
-
-
-def _text(value: str, *, field: str, label: str, required: bool = False, limit: int = MAX_TEXT):
-    value = (value or "").strip()
-    if required and not value:
-        _fail(field, f"Enter {label}")
-    if len(value) > limit:
-        _fail(field, f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer")
-    return value
-
-
 # --- names: text others read must not name the person -----------------------------------------
 
 
@@ -96,7 +83,7 @@ def names_in(text: str, people: Iterable) -> list:
 
 def _refuse_names(text: str, people, *, field: str, who_reads: str) -> None:
     if names_in(text, people):
-        _fail(
+        fail(
             field,
             f"Write this without the name of the person you are meeting about: {who_reads} "
             "reads it, and not everyone may have their consent to know who it is",
@@ -142,20 +129,20 @@ def _people(meeting: Meeting) -> list:
 
 def _when(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> None:
     if starts_at is None:
-        _fail("starts_at", "Enter when the meeting starts")
+        fail("starts_at", "Enter when the meeting starts")
     if ends_at is None or ends_at <= starts_at:
-        _fail("ends_at", "The meeting must end after it starts")
+        fail("ends_at", "The meeting must end after it starts")
     if ends_at - starts_at > dt.timedelta(hours=12):
-        _fail("ends_at", "A meeting can last at most 12 hours")
+        fail("ends_at", "A meeting can last at most 12 hours")
 
 
 def _where(place: str, online_link: str) -> tuple[str, str]:
-    place = _text(place, field="place", label="the place", limit=300)
+    place = clean_text(place, field="place", label="the place", limit=300)
     online_link = (online_link or "").strip()
     if online_link and not re.match(r"https://[^\s]+$", online_link):
-        _fail("online_link", "Enter the online link as a web address starting https://")
+        fail("online_link", "Enter the online link as a web address starting https://")
     if not place and not online_link:
-        _fail("place", "Enter where the meeting is, or a link to join it online")
+        fail("place", "Enter where the meeting is, or a link to join it online")
     return place, online_link
 
 
@@ -181,8 +168,8 @@ def meeting_convene(
     """A trusted person convenes a professionals meeting about one person they support."""
     if not can_change_person(actor, person):
         raise NotFound("No such person")
-    purpose = _text(purpose, field="purpose", label="what the meeting is for", required=True)
-    agenda = _text(agenda, field="agenda", label="the agenda")
+    purpose = clean_text(purpose, field="purpose", label="what the meeting is for", required=True)
+    agenda = clean_text(agenda, field="agenda", label="the agenda")
     people = [person]
     _refuse_names(purpose, people, field="purpose", who_reads="everyone invited")
     _refuse_names(agenda, people, field="agenda", who_reads="everyone invited")
@@ -225,9 +212,9 @@ def session_plan(
 ) -> Meeting:
     """A partnership's coordinator plans a problem-solving session."""
     if partnership is None or partnership.pk not in coordinated_partnerships(actor):
-        _fail("partnership", "Choose a partnership you coordinate")
-    purpose = _text(purpose, field="purpose", label="what the session is for", required=True)
-    agenda = _text(agenda, field="agenda", label="the agenda")
+        fail("partnership", "Choose a partnership you coordinate")
+    purpose = clean_text(purpose, field="purpose", label="what the session is for", required=True)
+    agenda = clean_text(agenda, field="agenda", label="the agenda")
     _when(starts_at, ends_at)
     place, online_link = _where(place, online_link)
     meeting = Meeting.objects.create(
@@ -263,9 +250,9 @@ def meeting_change(
     place (an updated calendar file) when the time or place changes."""
     meeting = _locked(actor, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
-        _fail("purpose", "This meeting has been cancelled")
-    purpose = _text(purpose, field="purpose", label="what the meeting is for", required=True)
-    agenda = _text(agenda, field="agenda", label="the agenda")
+        fail("purpose", "This meeting has been cancelled")
+    purpose = clean_text(purpose, field="purpose", label="what the meeting is for", required=True)
+    agenda = clean_text(agenda, field="agenda", label="the agenda")
     people = _people(meeting)
     who = "everyone invited"
     _refuse_names(purpose, people, field="purpose", who_reads=who)
@@ -301,10 +288,12 @@ def meeting_change(
 def meeting_cancel(*, actor, meeting_id: int, reason: str) -> Meeting:
     meeting = _locked(actor, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
-        _fail("reason", "This meeting is already cancelled")
+        fail("reason", "This meeting is already cancelled")
     if meeting.status == MeetingStatus.HELD:
-        _fail("reason", "This meeting has been held: it cannot be cancelled")
-    reason = _text(reason, field="reason", label="why it is cancelled", required=True, limit=500)
+        fail("reason", "This meeting has been held: it cannot be cancelled")
+    reason = clean_text(
+        reason, field="reason", label="why it is cancelled", required=True, limit=500
+    )
     _refuse_names(reason, _people(meeting), field="reason", who_reads="everyone invited")
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancelled_reason = reason
@@ -331,28 +320,28 @@ def invitation_add(
     """Invite a Petal user (by their email address) or an organisation from the directory."""
     meeting = _locked(actor, meeting_id)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
-        _fail("invitee", "Invitations can only be added before the meeting is held")
+        fail("invitee", "Invitations can only be added before the meeting is held")
     email = (email or "").strip().lower()
     user = None
     if email:
         user = User.objects.filter(email__iexact=email, is_active=True, is_individual=False).first()
         if user is None:
-            _fail(
+            fail(
                 "email",
                 "There is no one with that email address in Petal. Check it, or invite their "
                 "organisation",
             )
         if user.pk == meeting.convened_by_id:
-            _fail("email", "You are convening this meeting: you do not need an invitation")
+            fail("email", "You are convening this meeting: you do not need an invitation")
     elif organisation is None:
-        _fail("invitee", "Choose an organisation or enter a person's email address")
+        fail("invitee", "Choose an organisation or enter a person's email address")
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
                 meeting=meeting, user=user, organisation=organisation, added_by=actor
             )
     except IntegrityError:
-        _fail("invitee", "They are already invited")
+        fail("invitee", "They are already invited")
     audit_record(
         actor=actor,
         action="meeting.invitee_added",
@@ -393,7 +382,7 @@ def invitation_remove(*, actor, meeting_id: int, invitation_id: int) -> None:
     meeting = _locked(actor, meeting_id)
     invitation = _invitation(meeting, invitation_id)
     if invitation.sent_at is not None:
-        _fail(
+        fail(
             "invitee",
             "Their invitation has been sent: it cannot be taken back. Tell them yourself if "
             "they are no longer needed",
@@ -465,23 +454,23 @@ def invitations_send(*, actor, meeting_id: int) -> int:
     person's details (or recorded the person's consent). Returns how many were sent."""
     meeting = _locked(actor, meeting_id)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
-        _fail("invitations", "This meeting is no longer taking invitations")
+        fail("invitations", "This meeting is no longer taking invitations")
     if meeting.starts_at <= timezone.now():
-        _fail("invitations", "This meeting has started: invitations can no longer be sent")
+        fail("invitations", "This meeting has started: invitations can no longer be sent")
     invitations = list(meeting.invitations.select_related("user", "organisation"))
     if not invitations:
-        _fail("invitations", "Invite someone first")
+        fail("invitations", "Invite someone first")
     flagged = unconsented(meeting, invitations)
     if flagged:
         names = ", ".join(i.label for i in flagged)
-        _fail(
+        fail(
             "invitations",
             f"Decide first for {names}: record the person's consent to share with them, or "
             "invite them without the person's details",
         )
     waiting = [i for i in invitations if i.sent_at is None]
     if not waiting:
-        _fail("invitations", "Everyone invited has been sent their invitation")
+        fail("invitations", "Everyone invited has been sent their invitation")
     now = timezone.now()
     Invitation.objects.filter(pk__in=[i.pk for i in waiting]).update(sent_at=now)
     if meeting.status == MeetingStatus.DRAFT:
@@ -520,9 +509,9 @@ def reply_record(*, actor, meeting_id: int, invitation_id: int, reply: str) -> I
     if not (_answers_for(actor, invitation) or may_manage(actor, meeting)):
         raise NotFound("No such invitation")
     if reply not in (Reply.ATTENDING, Reply.NOT_ATTENDING):
-        _fail("reply", "Say whether you will attend")
+        fail("reply", "Say whether you will attend")
     if meeting.status == MeetingStatus.CANCELLED:
-        _fail("reply", "This meeting has been cancelled")
+        fail("reply", "This meeting has been cancelled")
     invitation.reply = reply
     invitation.replied_at = timezone.now()
     invitation.replied_by = actor
@@ -575,14 +564,14 @@ def case_add(*, actor, meeting_id: int, person, question: str) -> MeetingCase:
     if meeting is None:
         raise NotFound("No such meeting")
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD) or meeting.is_past:
-        _fail("meeting", "This session has already taken place or been cancelled")
+        fail("meeting", "This session has already taken place or been cancelled")
     if not partnership_consent(person, meeting.partnership_id):
-        _fail(
+        fail(
             "person",
             f"{person.name} has not agreed to share who they are with the "
             f"{meeting.partnership.name} partnership. Record their consent first",
         )
-    question = _text(
+    question = clean_text(
         question, field="question", label="what you hope the session can help with", required=True
     )
     try:
@@ -591,7 +580,7 @@ def case_add(*, actor, meeting_id: int, person, question: str) -> MeetingCase:
                 meeting=meeting, person=person, brought_by=actor, question=question
             )
     except IntegrityError:
-        _fail("person", f"{person.name} is already on this session's case list")
+        fail("person", f"{person.name} is already on this session's case list")
     audit_record(
         actor=actor,
         action="meeting.case_added",
@@ -619,10 +608,10 @@ def minutes_record(
     they had to tell their story again, and the outcome."""
     meeting = _locked(actor, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
-        _fail("minutes", "This meeting was cancelled")
+        fail("minutes", "This meeting was cancelled")
     if meeting.starts_at > timezone.now():
-        _fail("minutes", "Minutes can be recorded once the meeting has started")
-    minutes = _text(minutes, field="minutes", label="the minutes", limit=MAX_MINUTES)
+        fail("minutes", "Minutes can be recorded once the meeting has started")
+    minutes = clean_text(minutes, field="minutes", label="the minutes", limit=MAX_MINUTES)
     if meeting.kind == Kind.PARTNERSHIP:
         _refuse_names(
             minutes,
@@ -647,15 +636,17 @@ def minutes_record(
             continue
         voice = answers.get("voice", "")
         if voice and voice not in Voice.values:
-            _fail(f"case_{case.pk}_voice", "Choose how they took part")
-        views = _text(answers.get("views", ""), field=f"case_{case.pk}_views", label="their views")
+            fail(f"case_{case.pk}_voice", "Choose how they took part")
+        views = clean_text(
+            answers.get("views", ""), field=f"case_{case.pk}_views", label="their views"
+        )
         if voice == Voice.SENT_VIEWS and not views:
-            _fail(f"case_{case.pk}_views", "Write down the views they sent, in their words")
+            fail(f"case_{case.pk}_views", "Write down the views they sent, in their words")
         retold = answers.get("retold", "")
         if retold and retold not in Retold.values:
-            _fail(f"case_{case.pk}_retold", "Say whether they had to tell their story again")
+            fail(f"case_{case.pk}_retold", "Say whether they had to tell their story again")
         case.voice, case.views, case.retold = voice, views, retold
-        case.outcome = _text(
+        case.outcome = clean_text(
             answers.get("outcome", ""), field=f"case_{case.pk}_outcome", label="the outcome"
         )
         case.save()
@@ -679,7 +670,7 @@ def _case(meeting: Meeting, case_id) -> MeetingCase | None:
         return None
     case = meeting.cases.filter(pk=int(case_id) if str(case_id).isdigit() else 0).first()
     if case is None:
-        _fail("case", "Choose who it is about")
+        fail("case", "Choose who it is about")
     return case
 
 
@@ -689,7 +680,7 @@ def decision_add(*, actor, meeting_id: int, text: str, case_id=None) -> Decision
     case = _case(meeting, case_id)
     if meeting.kind == Kind.PROFESSIONALS and case is None:
         case = meeting.cases.first()
-    text = _text(text, field="text", label="the decision", required=True)
+    text = clean_text(text, field="text", label="the decision", required=True)
     if case is None:
         _refuse_names(text, _people(meeting), field="text", who_reads="everyone at the session")
     decision = Decision.objects.create(meeting=meeting, case=case, text=text, recorded_by=actor)
@@ -714,11 +705,11 @@ def action_add(
     """An action from a meeting: owned by a Petal user or an organisation, due on a day."""
     meeting = _locked(actor, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
-        _fail("description", "This meeting was cancelled")
+        fail("description", "This meeting was cancelled")
     case = _case(meeting, case_id)
     if meeting.kind == Kind.PROFESSIONALS and case is None:
         case = meeting.cases.first()
-    description = _text(
+    description = clean_text(
         description, field="description", label="what needs doing", required=True, limit=1000
     )
     _refuse_names(description, _people(meeting), field="description", who_reads="its owner")
@@ -729,11 +720,11 @@ def action_add(
             email__iexact=owner_email, is_active=True, is_individual=False
         ).first()
         if owner_user is None:
-            _fail("owner_email", "There is no one with that email address in Petal")
+            fail("owner_email", "There is no one with that email address in Petal")
     elif owner_organisation is None:
-        _fail("owner", "Choose who will do it: a person or an organisation")
+        fail("owner", "Choose who will do it: a person or an organisation")
     if due_on is None:
-        _fail("due_on", "Enter when it is due")
+        fail("due_on", "Enter when it is due")
     action = Action.objects.create(
         programme_area_id=meeting.programme_area_id,
         meeting=meeting,
@@ -817,10 +808,10 @@ def action_set_status(*, actor, action_id: int, status: str, note: str = "") -> 
     if not visible or not may_update_action(actor, action):
         raise NotFound("No such action")
     if status not in ActionStatus.values:
-        _fail("status", "Choose where the action has got to")
-    note = _text(note, field="note", label="the note", limit=500)
+        fail("status", "Choose where the action has got to")
+    note = clean_text(note, field="note", label="the note", limit=500)
     if status == ActionStatus.CANCELLED and not note:
-        _fail("note", "Say why it is no longer needed")
+        fail("note", "Say why it is no longer needed")
     _refuse_names(note, _people(action.meeting), field="note", who_reads="its owner")
     previous = action.status
     action.status = status
@@ -916,11 +907,11 @@ def barrier_raise(
     meeting = _locked(actor, meeting_id)
     if meeting.kind != Kind.PARTNERSHIP:
         raise NotFound("No such meeting")
-    summary = _text(
+    summary = clean_text(
         summary, field="summary", label="what gets in the way", required=True, limit=300
     )
-    detail = _text(detail, field="detail", label="the detail")
-    services = _text(services, field="services", label="the services", limit=300)
+    detail = clean_text(detail, field="detail", label="the detail")
+    services = clean_text(services, field="services", label="the services", limit=300)
     people = _people(meeting)
     for field, text in (("summary", summary), ("detail", detail), ("services", services)):
         _refuse_names(text, people, field=field, who_reads="everyone working on barriers")

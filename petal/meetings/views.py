@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from petal.access.categories import Category
 from petal.consent.models import Purpose
 from petal.core.errors import NotFound, ValidationFailed
-from petal.core.forms import apply_errors
+from petal.core.views import attempt, or_404
 from petal.meetings import forms, ics, selectors, services
 from petal.meetings.models import ActionStatus, Kind, MeetingStatus
 
@@ -22,25 +22,6 @@ def _number(text) -> int | None:
     """A whole number typed in a query string, or None ("²" is a digit but not a number)."""
     text = str(text or "")
     return int(text) if text.isascii() and text.isdecimal() and len(text) < 12 else None
-
-
-def _attempt(form, call, **kwargs):
-    """Call a service for a submitted form: its result, or None with the service's refusal
-    shown on the form (what was typed is kept). Anything the reader may not see is 404."""
-    try:
-        return call(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return None
-
-
-def _or_404(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def meetings(request):
@@ -76,11 +57,11 @@ def meeting_new(request):
             "meetings/choose_person.html",
             {"people": referral_people(request.user)},
         )
-    person = _or_404(person_for_referral, request.user, person_id).person
+    person = or_404(person_for_referral, request.user, person_id).person
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
-        meeting = _attempt(
+        meeting = attempt(
             form,
             services.meeting_convene,
             actor=request.user,
@@ -105,7 +86,7 @@ def session_new(request):
     form = forms.SessionForm(request.POST or None, partnerships=partnerships)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
-        meeting = _attempt(
+        meeting = attempt(
             form,
             services.session_plan,
             actor=request.user,
@@ -133,7 +114,7 @@ def session_bring(request):
     person_id = _number(request.GET.get("person"))
     if person_id is None:
         raise Http404
-    person = _or_404(person_for_referral, request.user, person_id).person
+    person = or_404(person_for_referral, request.user, person_id).person
     sessions = list(selectors.upcoming_sessions())
     consented = services.partnerships_consented(person)
     return render(
@@ -144,7 +125,7 @@ def session_bring(request):
 
 
 def meeting_detail(request, meeting_id: int, reply_form=None, decision_form=None):
-    view = _or_404(selectors.meeting_get_for, request.user, meeting_id)
+    view = or_404(selectors.meeting_get_for, request.user, meeting_id)
     meeting = view.meeting
     return render(
         request,
@@ -188,12 +169,12 @@ def _case_choices(view) -> list[tuple[str, str]]:
 
 
 def meeting_change(request, meeting_id: int):
-    meeting = _or_404(selectors.meeting_for_manager, request.user, meeting_id)
+    meeting = or_404(selectors.meeting_for_manager, request.user, meeting_id)
     form_class = forms.MeetingForm
     form = form_class(request.POST or None, initial=form_class.initial_from(meeting))
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
-        done = _attempt(
+        done = attempt(
             form,
             services.meeting_change,
             actor=request.user,
@@ -216,10 +197,10 @@ def meeting_change(request, meeting_id: int):
 
 
 def meeting_cancel(request, meeting_id: int):
-    meeting = _or_404(selectors.meeting_for_manager, request.user, meeting_id)
+    meeting = or_404(selectors.meeting_for_manager, request.user, meeting_id)
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.meeting_cancel,
             actor=request.user,
@@ -257,14 +238,14 @@ def _consent_link(request, meeting, person, invitation) -> str:
 
 def invitees(request, meeting_id: int, form=None, send_error: str = ""):
     """Who is invited, and — before anything is sent — what each will be able to see."""
-    view = _or_404(selectors.meeting_get_for, request.user, meeting_id)
+    view = or_404(selectors.meeting_get_for, request.user, meeting_id)
     if not view.manage:
         raise Http404
     meeting = view.meeting
     if request.method == "POST" and form is None:
         form = forms.InviteForm(request.POST)
         if form.is_valid():
-            invitation = _attempt(
+            invitation = attempt(
                 form,
                 services.invitation_add,
                 actor=request.user,
@@ -315,7 +296,7 @@ def invitees(request, meeting_id: int, form=None, send_error: str = ""):
 @require_POST
 def invitee_without_details(request, meeting_id: int, invitation_id: int):
     on = request.POST.get("without_details") == "yes"
-    _or_404(
+    or_404(
         services.invitation_without_details,
         actor=request.user,
         meeting_id=meeting_id,
@@ -357,7 +338,7 @@ def invitations_send(request, meeting_id: int):
 def reply(request, meeting_id: int):
     form = forms.ReplyForm(request.POST)
     if form.is_valid():
-        invitation = _attempt(
+        invitation = attempt(
             form,
             services.reply_record,
             actor=request.user,
@@ -372,24 +353,24 @@ def reply(request, meeting_id: int):
 
 
 def pack(request, meeting_id: int):
-    result = _or_404(selectors.pack_for, request.user, meeting_id)
+    result = or_404(selectors.pack_for, request.user, meeting_id)
     return render(request, "meetings/pack.html", {"pack": result, "preview": False})
 
 
 def pack_preview(request, meeting_id: int, invitation_id: int):
-    result = _or_404(selectors.pack_for, request.user, meeting_id, invitation_id=invitation_id)
+    result = or_404(selectors.pack_for, request.user, meeting_id, invitation_id=invitation_id)
     return render(request, "meetings/pack.html", {"pack": result, "preview": True})
 
 
 def calendar(request, meeting_id: int):
-    meeting = _or_404(selectors.meeting_for_calendar, request.user, meeting_id)
+    meeting = or_404(selectors.meeting_for_calendar, request.user, meeting_id)
     response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{ics.filename(meeting)}"'
     return response
 
 
 def minutes(request, meeting_id: int):
-    view = _or_404(selectors.meeting_get_for, request.user, meeting_id)
+    view = or_404(selectors.meeting_get_for, request.user, meeting_id)
     if not view.manage:
         raise Http404
     meeting = view.meeting
@@ -400,7 +381,7 @@ def minutes(request, meeting_id: int):
         invitations=view.invitations,
     )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.minutes_record,
             actor=request.user,
@@ -419,12 +400,12 @@ def minutes(request, meeting_id: int):
 
 @require_POST
 def decision_new(request, meeting_id: int):
-    view = _or_404(selectors.meeting_get_for, request.user, meeting_id)
+    view = or_404(selectors.meeting_get_for, request.user, meeting_id)
     if not view.manage:
         raise Http404
     form = forms.DecisionForm(request.POST, case_choices=_case_choices(view))
     if form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.decision_add,
             actor=request.user,
@@ -439,14 +420,14 @@ def decision_new(request, meeting_id: int):
 
 
 def action_new(request, meeting_id: int):
-    view = _or_404(selectors.meeting_get_for, request.user, meeting_id)
+    view = or_404(selectors.meeting_get_for, request.user, meeting_id)
     if not view.manage:
         raise Http404
     meeting = view.meeting
     form = forms.ActionForm(request.POST or None, case_choices=_case_choices(view))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        action = _attempt(
+        action = attempt(
             form,
             services.action_add,
             actor=request.user,
@@ -489,7 +470,7 @@ def case_new(request, meeting_id: int):
         form = forms.CaseForm(people=people, initial={"person": request.GET["person"]})
     if request.method == "POST" and form.is_valid():
         person = next(p for p in people if str(p.pk) == form.cleaned_data["person"])
-        done = _attempt(
+        done = attempt(
             form,
             services.case_add,
             actor=request.user,
@@ -506,13 +487,13 @@ def case_new(request, meeting_id: int):
 
 
 def barrier_new(request, meeting_id: int):
-    view = _or_404(selectors.meeting_get_for, request.user, meeting_id)
+    view = or_404(selectors.meeting_get_for, request.user, meeting_id)
     if not view.manage or view.meeting.kind != Kind.PARTNERSHIP:
         raise Http404
     form = forms.BarrierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _attempt(
+        done = attempt(
             form,
             services.barrier_raise,
             actor=request.user,
@@ -554,7 +535,7 @@ def action_status(request, action_id: int):
     back = request.POST.get("back") or request.GET.get("back") or ""
     if not back.startswith("/meetings/"):
         back = reverse("meetings:actions")
-    action = _or_404(selectors.action_get_for, request.user, action_id)
+    action = or_404(selectors.action_get_for, request.user, action_id)
     if request.method != "POST":
         form = forms.ActionStatusForm(initial={"status": action.status, "note": action.status_note})
         return render(
@@ -562,7 +543,7 @@ def action_status(request, action_id: int):
         )
     form = forms.ActionStatusForm(request.POST)
     if form.is_valid():
-        moved = _attempt(
+        moved = attempt(
             form,
             services.action_set_status,
             actor=request.user,

@@ -20,7 +20,7 @@ from petal.access.roles import Role
 from petal.accounts.selectors import users_with_role
 from petal.audit.services import audit_record
 from petal.consent.models import bits_for, categories_in
-from petal.core.errors import NotFound, ValidationFailed
+from petal.core.errors import NotFound, fail
 from petal.core.notify import deliverable as _deliverable
 from petal.core.notify import notify
 from petal.directory.models import Service, ServiceStatus
@@ -39,10 +39,6 @@ from petal.referrals.models import (
 logger = logging.getLogger(__name__)
 
 MAX_NOTE = 2000
-
-
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
 
 
 def _receivers(referral: Referral) -> list[str]:
@@ -84,21 +80,21 @@ def referral_send(*, actor, person, service: Service, categories, reason: str) -
     if not can_change_person(actor, person):
         raise NotFound("No such person")
     if service.status != ServiceStatus.ACTIVE or not service.accepts_referrals:
-        _fail("service", "This service is not taking referrals through Petal")
+        fail("service", "This service is not taking referrals through Petal")
     categories = {Category(c) for c in categories} | {Category.IDENTITY}
     missing = missing_consent(person, service, categories)
     if missing:
         names = ", ".join(c.label.lower() for c in missing)
-        _fail(
+        fail(
             "categories",
             f"{person.name} has not agreed to share {names} with "
             f"{service.organisation.name}. Record their consent first, or leave it out.",
         )
     reason = (reason or "").strip()
     if not reason:
-        _fail("reason", "Say why you are referring them and what they hope for")
+        fail("reason", "Say why you are referring them and what they hope for")
     if len(reason) > 5000:
-        _fail("reason", "Reason must be 5,000 characters or fewer")
+        fail("reason", "Reason must be 5,000 characters or fewer")
     now = timezone.now()
     district = person.district
     partnership = (
@@ -208,16 +204,16 @@ def referral_move(*, actor, referral_id: int, status: str, note: str = "") -> Re
     try:
         status = Status(status)
     except ValueError:
-        _fail("status", "Choose what has happened")
+        fail("status", "Choose what has happened")
     if status not in allowed_moves(referral, access.side):
         if referral.status in CLOSED:
-            _fail("status", f"This referral is already {referral.get_status_display().lower()}")
-        _fail("status", "Choose what has happened")
+            fail("status", f"This referral is already {referral.get_status_display().lower()}")
+        fail("status", "Choose what has happened")
     note = (note or "").strip()
     if status in (Status.DECLINED, Status.WITHDRAWN) and not note:
-        _fail("note", "Say why, so the other side knows what to do next")
+        fail("note", "Say why, so the other side knows what to do next")
     if len(note) > MAX_NOTE:
-        _fail("note", f"Note must be {MAX_NOTE:,} characters or fewer")
+        fail("note", f"Note must be {MAX_NOTE:,} characters or fewer")
     now = timezone.now()
     if status in STEP_FIELD:
         for step in STEPS[1 : STEPS.index(status) + 1]:
@@ -269,9 +265,9 @@ def referral_note(*, actor, referral_id: int, body: str) -> ReferralEvent:
         raise NotFound("No such referral")
     body = (body or "").strip()
     if not body:
-        _fail("body", "Write your note")
+        fail("body", "Write your note")
     if len(body) > MAX_NOTE:
-        _fail("body", f"Note must be {MAX_NOTE:,} characters or fewer")
+        fail("body", f"Note must be {MAX_NOTE:,} characters or fewer")
     side = Side.RECEIVER if access.side == RECEIVER else Side.REFERRER
     event = ReferralEvent.objects.create(
         referral=referral,

@@ -42,7 +42,7 @@ from petal.champions.models import (
     NetworkBarrier,
     SupportConnection,
 )
-from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.core.errors import Forbidden, NotFound, clean_text, fail
 from petal.core.notify import deliverable, notify
 from petal.core.tasks import email_enqueue
 from petal.meetings.services import names_in
@@ -52,19 +52,6 @@ MAX_TEXT = 5000
 HOW_OFTEN = ("This once", "Now and then", "Often", "Every time")
 PLEDGE_SALT = "petal.champions.pledge"
 PLEDGE_LINK_DAYS = 7
-
-
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
-
-
-def _text(value, *, field: str, label: str, required: bool = False, limit: int = MAX_TEXT):
-    value = (value or "").strip()
-    if required and not value:
-        _fail(field, f"Enter {label}")
-    if len(value) > limit:
-        _fail(field, f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer")
-    return value
 
 
 def pledge_reference(champion: Champion) -> str:
@@ -104,24 +91,24 @@ def _partnership_for(district):
 def _entry_fields(*, job_title, district, help_with, how_to_reach, phone) -> dict:
     """The parts of a directory entry a champion writes, checked."""
     return {
-        "job_title": _text(job_title, field="job_title", label="your job title", limit=200),
+        "job_title": clean_text(job_title, field="job_title", label="your job title", limit=200),
         "district": district,
         "partnership": _partnership_for(district),
-        "help_with": _text(
+        "help_with": clean_text(
             help_with,
             field="help_with",
             label="what you can help with",
             required=True,
             limit=MAX_NOTE,
         ),
-        "how_to_reach": _text(
+        "how_to_reach": clean_text(
             how_to_reach,
             field="how_to_reach",
             label="how to reach you",
             required=True,
             limit=300,
         ),
-        "phone": _text(phone, field="phone", label="your phone number", limit=40),
+        "phone": clean_text(phone, field="phone", label="your phone number", limit=40),
     }
 
 
@@ -191,19 +178,19 @@ def pledge_sign(
     worker = _is_worker(actor)
     if worker:
         full_name, email = actor.full_name or actor.email, actor.email
-    full_name = _text(
+    full_name = clean_text(
         full_name, field="full_name", label="your full name", required=True, limit=200
     )
     email = (email or "").strip().lower()
     if not email:
-        _fail("email", "Enter your email address")
+        fail("email", "Enter your email address")
     if len(email) > 254:
-        _fail("email", "Your email address must be 254 characters or fewer")
+        fail("email", "Your email address must be 254 characters or fewer")
     organisation_name = "" if organisation is not None else (organisation_name or "").strip()
     if organisation is None and not organisation_name:
-        _fail("organisation", "Choose your organisation, or say it is not listed and name it")
+        fail("organisation", "Choose your organisation, or say it is not listed and name it")
     if len(organisation_name) > 200:
-        _fail("organisation_name", "The organisation's name must be 200 characters or fewer")
+        fail("organisation_name", "The organisation's name must be 200 characters or fewer")
     fields = _entry_fields(
         job_title=job_title,
         district=district,
@@ -212,9 +199,9 @@ def pledge_sign(
         phone=phone,
     )
     if not listed:
-        _fail("listed", "Agree to be listed in the champions directory to sign the pledge")
+        fail("listed", "Agree to be listed in the champions directory to sign the pledge")
     if not pledged:
-        _fail("pledged", "Tick to sign the pledge")
+        fail("pledged", "Tick to sign the pledge")
     already = Champion.objects.filter(email=email, status__in=CHAMPION_CURRENT).exists()
     if already and not worker:
         # Said only to the address's owner, never on screen.
@@ -229,7 +216,7 @@ def pledge_sign(
         "There is already a pledge with this email address, waiting for approval or approved"
     )
     if already:
-        _fail("email", duplicate)
+        fail("email", duplicate)
     try:
         page = pledge_page()
         pledge_text = page.body
@@ -249,7 +236,7 @@ def pledge_sign(
             )
     except IntegrityError:
         # Signed twice at the same moment: the database keeps one current pledge per email.
-        _fail("email", duplicate)
+        fail("email", duplicate)
     champion.areas.set(list(areas))
     champion.skills.set(list(skills))
     if not worker:
@@ -282,13 +269,13 @@ def pledge_confirm(*, token: str) -> Champion:
             str(token or ""), max_age=dt.timedelta(days=PLEDGE_LINK_DAYS)
         )
     except signing.SignatureExpired:
-        _fail(
+        fail(
             "token",
             f"This link has expired: links work for {PLEDGE_LINK_DAYS} days. "
             "Sign the pledge again and we will email you a new one",
         )
     except signing.BadSignature:
-        _fail(
+        fail(
             "token",
             "This link is not valid. Check you copied the whole link from the email, or sign "
             "the pledge again",
@@ -299,23 +286,23 @@ def pledge_confirm(*, token: str) -> Champion:
         else None
     )
     if champion is None:
-        _fail("token", "This link is not valid. Sign the pledge again")
+        fail("token", "This link is not valid. Sign the pledge again")
     if champion.status in CHAMPION_CURRENT:
         return champion  # already confirmed
     if champion.status != ChampionStatus.UNCONFIRMED:
-        _fail("token", "This pledge has already been decided, so the link no longer works")
+        fail("token", "This pledge has already been decided, so the link no longer works")
     already = (
         "You have already signed the pledge with this email address, and that pledge is "
         "waiting for approval or approved. There is nothing more to do"
     )
     if Champion.objects.filter(email=champion.email, status__in=CHAMPION_CURRENT).exists():
-        _fail("token", already)
+        fail("token", already)
     champion.status = ChampionStatus.PENDING
     try:
         with transaction.atomic():
             champion.save(update_fields=["status"])
     except IntegrityError:
-        _fail("token", already)
+        fail("token", already)
     audit_record(
         actor=None,
         action="champion.pledge_signed",
@@ -336,7 +323,7 @@ def _pending(champion_id) -> Champion:
     if champion is None:
         raise NotFound("No such pledge")
     if champion.status != ChampionStatus.PENDING:
-        _fail("decision", "This pledge has already been decided")
+        fail("decision", "This pledge has already been decided")
     return champion
 
 
@@ -357,13 +344,13 @@ def pledge_approve(*, actor, champion_id: int, organisation=None) -> Champion:
     champion = _pending(champion_id)
     user = champion.user or User.objects.filter(email__iexact=champion.email).first()
     if user is not None and user.is_individual:
-        _fail(
+        fail(
             "decision",
             "This email address is a person's own sign-in to their record: it cannot be given "
             "the champion role. Decline the pledge and ask them to sign with a work address",
         )
     if user is not None and not user.is_active:
-        _fail(
+        fail(
             "decision",
             "This email address belongs to a Petal sign-in that is turned off: an "
             "administrator must turn it back on before the pledge can be approved, or decline it",
@@ -412,7 +399,7 @@ def pledge_approve(*, actor, champion_id: int, organisation=None) -> Champion:
 def pledge_decline(*, actor, champion_id: int, reason: str) -> Champion:
     """Decline a pledge, with a reason the programme team keeps (the email does not carry it)."""
     _require(actor, "champions.approve")
-    reason = _text(reason, field="reason", label="why it is not approved", required=True)
+    reason = clean_text(reason, field="reason", label="why it is not approved", required=True)
     champion = _pending(champion_id)
     champion.status = ChampionStatus.DECLINED
     champion.decided_at = timezone.now()
@@ -477,7 +464,7 @@ def _withdraw(champion: Champion, *, actor, reason: str, by_programme_team: bool
 @transaction.atomic
 def champion_withdraw(*, actor, reason: str = "") -> Champion:
     """A champion withdraws from the pledge: out of the directory from the next request."""
-    reason = _text(reason, field="reason", label="your reason", limit=MAX_NOTE)
+    reason = clean_text(reason, field="reason", label="your reason", limit=MAX_NOTE)
     champion = (
         Champion.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -495,7 +482,7 @@ def champion_withdraw(*, actor, reason: str = "") -> Champion:
 def champion_remove(*, actor, champion_id: int, reason: str) -> Champion:
     """The programme team takes an approved champion out of the directory, with a reason."""
     _require(actor, "champions.approve")
-    reason = _text(reason, field="reason", label="why they are removed", required=True)
+    reason = clean_text(reason, field="reason", label="why they are removed", required=True)
     champion = (
         Champion.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -505,7 +492,7 @@ def champion_remove(*, actor, champion_id: int, reason: str) -> Champion:
     if champion is None:
         raise NotFound("No such champion")
     if champion.status != ChampionStatus.APPROVED:
-        _fail("reason", "Only an approved champion can be removed from the directory")
+        fail("reason", "Only an approved champion can be removed from the directory")
     return _withdraw(champion, actor=actor, reason=reason, by_programme_team=True)
 
 
@@ -564,7 +551,7 @@ def _refuse_caseload_names(text: str, *, writer, field: str) -> None:
     named = names_in(text, caseload_people(writer)) if text else []
     if named:
         who = ", ".join(sorted(p.full_name for p in named))
-        _fail(
+        fail(
             field,
             f"Write this without naming {who}: the other side may not have their consent to "
             "know who they are. Describe the situation instead",
@@ -601,14 +588,14 @@ def connection_request(
     if champion is None:
         raise NotFound("No such champion")
     if champion.user_id == actor.pk:
-        _fail("note", "You cannot ask yourself for support")
+        fail("note", "You cannot ask yourself for support")
     if kind not in ConnectionKind.values:
-        _fail("kind", "Choose whether you are asking for support or raising a concern")
-    note = _text(note, field="note", label="your note", required=True, limit=MAX_NOTE)
+        fail("kind", "Choose whether you are asking for support or raising a concern")
+    note = clean_text(note, field="note", label="your note", required=True, limit=MAX_NOTE)
     named = names_in(note, caseload_people(actor))
     if named:
         who = ", ".join(sorted(p.full_name for p in named))
-        _fail(
+        fail(
             "note",
             f"Write this without naming {who}. If it is about someone whose consent covers "
             "this champion, choose them under ‘Is it about someone you support?’ instead: the "
@@ -618,7 +605,7 @@ def connection_request(
     if person_id:
         person = covered_people(actor, champion).filter(pk=person_id).first()
         if person is None:
-            _fail("person", "Choose someone whose consent covers this champion, or no one")
+            fail("person", "Choose someone whose consent covers this champion, or no one")
     sent = SupportConnection.objects.filter(
         requested_by=actor,
         champion=champion,
@@ -666,7 +653,7 @@ def _as_champion(actor, connection_id) -> SupportConnection:
     if connection.champion.user_id != actor.pk:
         raise NotFound("No such connection")
     if connection.status != ConnectionStatus.REQUESTED:
-        _fail("decision", "You have already replied to this request")
+        fail("decision", "You have already replied to this request")
     return connection
 
 
@@ -674,7 +661,7 @@ def _as_champion(actor, connection_id) -> SupportConnection:
 def connection_accept(*, actor, connection_id: int, message: str = "") -> SupportConnection:
     """The champion takes the request on, with an optional message to the requester."""
     connection = _as_champion(actor, connection_id)
-    connection.response = _text(message, field="message", label="your message", limit=MAX_NOTE)
+    connection.response = clean_text(message, field="message", label="your message", limit=MAX_NOTE)
     _refuse_caseload_names(connection.response, writer=actor, field="message")
     connection.status = ConnectionStatus.ACCEPTED
     connection.responded_at = timezone.now()
@@ -697,7 +684,7 @@ def connection_suggest(
     """The champion suggests another champion from the directory, with a message saying why;
     the requester can then ask that champion."""
     connection = _as_champion(actor, connection_id)
-    message = _text(
+    message = clean_text(
         message, field="message", label="why this champion", required=True, limit=MAX_NOTE
     )
     _refuse_caseload_names(message, writer=actor, field="message")
@@ -710,7 +697,7 @@ def connection_suggest(
         else None
     )
     if suggested is None:
-        _fail("suggested", "Choose another champion from the directory")
+        fail("suggested", "Choose another champion from the directory")
     connection.suggested = suggested
     connection.response = message
     connection.status = ConnectionStatus.SUGGESTED
@@ -744,8 +731,8 @@ def connection_close(*, actor, connection_id: int, note: str = "") -> SupportCon
     """Either side closes the connection, with an optional note; the other side is told."""
     connection = _locked_connection(actor, connection_id)
     if connection.status == ConnectionStatus.CLOSED:
-        _fail("note", "This connection is already closed")
-    note = _text(note, field="note", label="your note", limit=MAX_NOTE)
+        fail("note", "This connection is already closed")
+    note = clean_text(note, field="note", label="your note", limit=MAX_NOTE)
     _refuse_caseload_names(note, writer=actor, field="note")
     _close(connection, actor=actor, note=note)
     other = (
@@ -793,23 +780,23 @@ def network_barrier_raise(
     from petal.champions.selectors.champions import requesters_of
 
     _require(actor, "champions.raise_barrier")
-    summary = _text(
+    summary = clean_text(
         summary, field="summary", label="what gets in the way", required=True, limit=300
     )
-    detail = _text(detail, field="detail", label="the detail")
-    services = _text(services, field="services", label="which services", limit=300)
+    detail = clean_text(detail, field="detail", label="the detail")
+    services = clean_text(services, field="services", label="which services", limit=300)
     how_often = (how_often or "").strip()
     if how_often and how_often not in HOW_OFTEN:
-        _fail("how_often", "Choose how often it is met")
+        fail("how_often", "Choose how often it is met")
     trusted_person = None
     if on_behalf_of_id:
         trusted_person = requesters_of(actor).filter(pk=on_behalf_of_id).first()
         if trusted_person is None:
-            _fail("on_behalf_of", "Choose a trusted person who asked you for support, or no one")
+            fail("on_behalf_of", "Choose a trusted person who asked you for support, or no one")
     people = list(caseload_people(actor))
     for field, text in (("summary", summary), ("detail", detail), ("services", services)):
         if names_in(text, people):
-            _fail(
+            fail(
                 field,
                 "A barrier is about the system, never a named person: write it without "
                 "anyone's name",

@@ -30,27 +30,12 @@ from petal.audit.services import audit_record
 from petal.champions.models import Event, EventKind, EventStatus, Registration
 from petal.champions.selectors.events import event_reference, event_visibility
 from petal.core import ics
-from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.core.errors import Forbidden, NotFound, clean_text, fail
 from petal.core.notify import deliverable, notify
 
 MAX_DESCRIPTION = 10_000
 MAX_HOURS = 12
 MAX_CAPACITY = 10_000
-
-
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
-
-
-def _text(value: str, *, field: str, label: str, required: bool = False, limit: int) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        _fail(field, f"Enter {label}")
-    if "\x00" in value:
-        _fail(field, f"{label[0].upper()}{label[1:]} must not contain a NUL character")
-    if len(value) > limit:
-        _fail(field, f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer")
-    return value
 
 
 # --- what an event's emails and calendar files say -------------------------------------------
@@ -176,29 +161,29 @@ def _details(
     online_link: str,
     capacity: int | None,
 ) -> dict:
-    title = _text(title, field="title", label="the event's title", required=True, limit=200)
+    title = clean_text(title, field="title", label="the event's title", required=True, limit=200)
     if kind not in EventKind.values:
-        _fail("kind", "Choose what kind of event it is")
-    summary = _text(summary, field="summary", label="the summary", limit=300)
-    description = _text(
+        fail("kind", "Choose what kind of event it is")
+    summary = clean_text(summary, field="summary", label="the summary", limit=300)
+    description = clean_text(
         description, field="description", label="the description", limit=MAX_DESCRIPTION
     )
     if starts_at is None:
-        _fail("starts_at", "Enter when the event starts")
+        fail("starts_at", "Enter when the event starts")
     if ends_at is None or ends_at <= starts_at:
-        _fail("ends_at", "The event must end after it starts")
+        fail("ends_at", "The event must end after it starts")
     if ends_at - starts_at > dt.timedelta(hours=MAX_HOURS):
-        _fail("ends_at", f"An event can last at most {MAX_HOURS} hours")
-    place = _text(place, field="place", label="the place", limit=300)
+        fail("ends_at", f"An event can last at most {MAX_HOURS} hours")
+    place = clean_text(place, field="place", label="the place", limit=300)
     online_link = (online_link or "").strip()
     if online_link and not re.fullmatch(r"https://[^\s\"'<>]+", online_link):
-        _fail("online_link", "Enter the online link as a web address starting https://")
+        fail("online_link", "Enter the online link as a web address starting https://")
     if len(online_link) > 200:
-        _fail("online_link", "The online link must be 200 characters or fewer")
+        fail("online_link", "The online link must be 200 characters or fewer")
     if not place and not online_link:
-        _fail("place", "Enter where the event is, or a link to join it online")
+        fail("place", "Enter where the event is, or a link to join it online")
     if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
-        _fail("capacity", f"The number of places must be between 1 and {MAX_CAPACITY:,}")
+        fail("capacity", f"The number of places must be between 1 and {MAX_CAPACITY:,}")
     return {
         "title": title,
         "kind": kind,
@@ -242,7 +227,7 @@ def event_create(
         capacity=capacity,
     )
     if fields["starts_at"] <= timezone.now():
-        _fail("starts_at", "The event must start in the future")
+        fail("starts_at", "The event must start in the future")
     event = Event.objects.create(created_by=actor, status=EventStatus.DRAFT, **fields)
     if publish:
         event.status, event.published_at = EventStatus.PUBLISHED, timezone.now()
@@ -275,7 +260,7 @@ def event_change(
     _manager(actor)
     event = _locked(actor, event_id)
     if event.status == EventStatus.CANCELLED:
-        _fail("title", "This event has been cancelled: it cannot be changed")
+        fail("title", "This event has been cancelled: it cannot be changed")
     fields = _details(
         title=title,
         kind=kind,
@@ -294,10 +279,10 @@ def event_change(
         fields["online_link"],
     )
     if moved and fields["starts_at"] <= timezone.now():
-        _fail("starts_at", "The event must start in the future")
+        fail("starts_at", "The event must start in the future")
     registered = event.registrations.filter(cancelled_at__isnull=True).count()
     if fields["capacity"] is not None and fields["capacity"] < registered:
-        _fail(
+        fail(
             "capacity",
             f"{registered} people are registered already: the number of places cannot be "
             "fewer than that",
@@ -335,10 +320,12 @@ def event_cancel(*, actor, event_id: int, reason: str) -> Event:
     _manager(actor)
     event = _locked(actor, event_id)
     if event.status == EventStatus.CANCELLED:
-        _fail("reason", "This event is already cancelled")
+        fail("reason", "This event is already cancelled")
     if event.ends_at <= timezone.now():
-        _fail("reason", "This event is over: it cannot be cancelled")
-    reason = _text(reason, field="reason", label="why it is cancelled", required=True, limit=150)
+        fail("reason", "This event is over: it cannot be cancelled")
+    reason = clean_text(
+        reason, field="reason", label="why it is cancelled", required=True, limit=150
+    )
     was_published = event.status == EventStatus.PUBLISHED
     event.status = EventStatus.CANCELLED
     event.cancelled_at, event.cancellation_reason = timezone.now(), reason
@@ -360,11 +347,11 @@ def event_cancel(*, actor, event_id: int, reason: str) -> Event:
 
 def _bookable(event: Event) -> None:
     if event.status == EventStatus.CANCELLED:
-        _fail("register", "This event has been cancelled")
+        fail("register", "This event has been cancelled")
     if event.status != EventStatus.PUBLISHED:
-        _fail("register", "This event is not published yet")
+        fail("register", "This event is not published yet")
     if event.starts_at <= timezone.now():
-        _fail("register", "This event has already started: registration is closed")
+        fail("register", "This event has already started: registration is closed")
 
 
 @transaction.atomic
@@ -382,7 +369,7 @@ def event_register(*, actor, event_id: int) -> Registration:
     if event.capacity is not None:
         taken = event.registrations.filter(cancelled_at__isnull=True).count()
         if taken >= event.capacity:
-            _fail("register", "This event is full: there are no places left")
+            fail("register", "This event is full: there are no places left")
     if registration is None:
         registration = Registration.objects.create(event=event, user=actor)
     else:
@@ -408,9 +395,9 @@ def event_unregister(*, actor, event_id: int) -> Registration:
         event=event, user=actor, cancelled_at__isnull=True
     ).first()
     if registration is None:
-        _fail("register", "You are not registered for this event")
+        fail("register", "You are not registered for this event")
     if event.starts_at <= timezone.now():
-        _fail("register", "This event has already started: your registration cannot be cancelled")
+        fail("register", "This event has already started: your registration cannot be cancelled")
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["cancelled_at"])
     audit_record(actor=actor, action="event.registration_cancelled", obj=event)
@@ -436,14 +423,14 @@ def attendance_record(*, actor, event_id: int, attended: Iterable[int]) -> dict[
     _manager(actor)
     event = _locked(actor, event_id)
     if event.status != EventStatus.PUBLISHED:
-        _fail("attended", "Attendance can only be recorded for a published event")
+        fail("attended", "Attendance can only be recorded for a published event")
     if event.starts_at > timezone.now():
-        _fail("attended", "Attendance can be recorded once the event has started")
+        fail("attended", "Attendance can be recorded once the event has started")
     came = {int(pk) for pk in attended}
     registrations = list(event.registrations.filter(cancelled_at__isnull=True))
     unknown = came - {r.pk for r in registrations}
     if unknown:
-        _fail("attended", "Choose from the people registered for this event")
+        fail("attended", "Choose from the people registered for this event")
     for registration in registrations:
         registration.attended = registration.pk in came
     Registration.objects.bulk_update(registrations, ["attended"])

@@ -43,7 +43,7 @@ from petal.champions.models import (
     TagFollow,
     Topic,
 )
-from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.core.errors import Forbidden, NotFound, ValidationFailed, clean_text, fail
 from petal.core.notify import deliverable, notify
 from petal.meetings.services import names_in
 from petal.reference.models import AreaOfDisadvantage
@@ -58,19 +58,6 @@ MAX_REASON = 1_000
 MAX_ANSWERS_TEXT = 200_000
 # The same question from the same author this soon again is a double click: not a new post.
 REPEAT_WINDOW = dt.timedelta(minutes=1)
-
-
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
-
-
-def _text(value, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not value:
-        _fail(field, f"Enter {label}")
-    if len(value) > limit:
-        _fail(field, f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer")
-    return value
 
 
 def reference(question: Question) -> str:
@@ -135,9 +122,9 @@ def _tags(area_codes, topic_slugs) -> tuple[list[AreaOfDisadvantage], list[Topic
     areas = list(AreaOfDisadvantage.objects.filter(code__in=area_codes))
     topics = list(Topic.objects.filter(slug__in=topic_slugs))
     if len(areas) != len(area_codes):
-        _fail("areas", "Choose areas from the list")
+        fail("areas", "Choose areas from the list")
     if len(topics) != len(topic_slugs):
-        _fail("topics", "Choose topics from the list")
+        fail("topics", "Choose topics from the list")
     return areas, topics
 
 
@@ -163,8 +150,10 @@ def question_ask(
     The same title and body from the same author within a minute is a double submit: the
     question already asked is returned and nothing is published twice."""
     _may_use(actor)
-    title = _text(title, field="title", label="a title for your question", limit=MAX_TITLE)
-    body = _text(body, field="body", label="your question", limit=MAX_BODY)
+    title = clean_text(
+        title, field="title", label="a title for your question", limit=MAX_TITLE, required=True
+    )
+    body = clean_text(body, field="body", label="your question", limit=MAX_BODY, required=True)
     area_rows, topic_rows = _tags(areas, topics)
     matched = _check_names(
         actor, f"{title}\n{body}", publish_anyway=publish_anyway, post="question"
@@ -238,7 +227,7 @@ def answer_add(*, actor, question_id, body: str, publish_anyway: bool = False) -
     """Answer a visible question. Not published if it appears to name someone the author
     supports, unless they say it is not about them. The question's author is told."""
     _may_use(actor)
-    body = _text(body, field="body", label="your answer", limit=MAX_BODY)
+    body = clean_text(body, field="body", label="your answer", limit=MAX_BODY, required=True)
     # Found before the name check, so a question the reader may not see is 404 either way.
     from petal.champions.selectors.network import questions_visible_to
 
@@ -252,7 +241,7 @@ def answer_add(*, actor, question_id, body: str, publish_anyway: bool = False) -
     with transaction.atomic():
         question = _locked_question(actor, question_id)
         if question.status != PostStatus.VISIBLE:
-            _fail("body", "This question has been hidden, so it cannot be answered")
+            fail("body", "This question has been hidden, so it cannot be answered")
         answer = Answer.objects.create(question=question, author=actor, body=body)
         _refresh(question)
         audit_record(
@@ -282,7 +271,7 @@ def answer_accept(*, actor, answer_id) -> Answer:
     if question.author_id != actor.pk:
         raise Forbidden("Only the person who asked the question can accept an answer")
     if answer.status != PostStatus.VISIBLE or question.status != PostStatus.VISIBLE:
-        _fail("answer", "A hidden post cannot be accepted")
+        fail("answer", "A hidden post cannot be accepted")
     previous = question.accepted_answer_id
     if previous == answer.pk:
         return answer
@@ -308,9 +297,9 @@ def answer_accept(*, actor, answer_id) -> Answer:
 def _helped(actor, *, question=None, answer=None) -> bool:
     post = question or answer
     if post.status != PostStatus.VISIBLE:
-        _fail("post", "A hidden post cannot be marked as helpful")
+        fail("post", "A hidden post cannot be marked as helpful")
     if post.author_id == actor.pk:
-        _fail("post", "You cannot mark your own post as helpful")
+        fail("post", "You cannot mark your own post as helpful")
     try:
         with transaction.atomic():
             Helped.objects.create(user=actor, question=question, answer=answer)
@@ -360,7 +349,9 @@ def post_report(*, actor, reason: str, question_id=None, answer_id=None) -> Repo
         answer = answer_get_for(actor, answer_id)
         question = answer.question
     post = answer or question
-    reason = _text(reason, field="reason", label="why you are reporting it", limit=MAX_REASON)
+    reason = clean_text(
+        reason, field="reason", label="why you are reporting it", limit=MAX_REASON, required=True
+    )
     target = {"reporter": actor, "question": None if answer else question, "answer": answer}
     existing = Report.objects.filter(**target, resolved_at=None).first()
     if existing is not None:
@@ -398,8 +389,8 @@ def post_moderate(
     if (question_id is None) == (answer_id is None):
         raise NotFound("No such post")
     if action not in ModerationAction.values:
-        _fail("action", "Choose whether to hide or restore the post")
-    reason = _text(reason, field="reason", label="the reason", limit=MAX_REASON)
+        fail("action", "Choose whether to hide or restore the post")
+    reason = clean_text(reason, field="reason", label="the reason", limit=MAX_REASON, required=True)
     if question_id is not None:
         post = question = _locked_question(actor, question_id)
     else:
@@ -413,7 +404,7 @@ def post_moderate(
         question = _locked_question(actor, post.question_id)
     wanted = PostStatus.HIDDEN if action == ModerationAction.HIDE else PostStatus.VISIBLE
     if post.status == wanted:
-        _fail(
+        fail(
             "action",
             "This post is already hidden" if action == "hide" else "This post is not hidden",
         )

@@ -17,9 +17,8 @@ from petal.access.champions import caseload_people, post_visibility
 from petal.access.policy import can
 from petal.audit.services import audit_record
 from petal.champions.models import Moderation, ModerationAction, PostStatus, Story
-from petal.champions.services.network import MAX_BODY, MAX_REASON, MAX_TITLE, _fail, _tags, _tell
-from petal.champions.services.network import _text as text
-from petal.core.errors import Forbidden, NotFound
+from petal.champions.services.network import MAX_BODY, MAX_REASON, MAX_TITLE, _tags, _tell
+from petal.core.errors import Forbidden, NotFound, clean_text, fail
 from petal.meetings.services import names_in
 
 
@@ -36,8 +35,10 @@ def story_share(*, actor, title: str, body: str, areas=()) -> Story:
     on the author's caseload: a story may be featured on the public pages."""
     if not can(actor, "stories.share"):
         raise Forbidden("Your role does not allow this")
-    title = text(title, field="title", label="a title for your story", limit=MAX_TITLE)
-    body = text(body, field="body", label="your story", limit=MAX_BODY)
+    title = clean_text(
+        title, field="title", label="a title for your story", limit=MAX_TITLE, required=True
+    )
+    body = clean_text(body, field="body", label="your story", limit=MAX_BODY, required=True)
     area_rows, _ = _tags(areas, ())
     matched = names_in(f"{title}\n{body}", caseload_people(actor))
     if matched:
@@ -48,7 +49,7 @@ def story_share(*, actor, title: str, body: str, areas=()) -> Story:
                 data={"post": "story", "people": sorted(p.pk for p in matched)},
             )
         field = "title" if names_in(title, matched) else "body"
-        _fail(
+        fail(
             field,
             "Your story appears to name someone you support ("
             + ", ".join(p.full_name for p in matched)
@@ -92,9 +93,9 @@ def story_feature(*, actor, story_id, feature: bool, confirmed: bool = False) ->
     story = _locked(actor, story_id)
     if feature:
         if story.status != PostStatus.VISIBLE:
-            _fail("confirm", "A hidden story cannot be featured: restore it first")
+            fail("confirm", "A hidden story cannot be featured: restore it first")
         if not confirmed:
-            _fail("confirm", "Confirm you have checked the story names no one and can be public")
+            fail("confirm", "Confirm you have checked the story names no one and can be public")
         if story.featured_at:
             return story
         story.featured_at, story.featured_by = timezone.now(), actor
@@ -114,13 +115,13 @@ def story_moderate(*, actor, story_id, action: str, reason: str) -> Moderation:
     if not can(actor, "network.moderate"):
         raise NotFound("No such story")
     if action not in ModerationAction.values:
-        _fail("action", "Choose whether to hide or restore the story")
-    reason = text(reason, field="reason", label="the reason", limit=MAX_REASON)
+        fail("action", "Choose whether to hide or restore the story")
+    reason = clean_text(reason, field="reason", label="the reason", limit=MAX_REASON, required=True)
     story = _locked(actor, story_id)
     hide = action == ModerationAction.HIDE
     wanted = PostStatus.HIDDEN if hide else PostStatus.VISIBLE
     if story.status == wanted:
-        _fail("action", "This story is already hidden" if hide else "This story is not hidden")
+        fail("action", "This story is already hidden" if hide else "This story is not hidden")
     was_featured = bool(story.featured_at)
     story.status = wanted
     if hide:

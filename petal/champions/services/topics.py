@@ -14,15 +14,11 @@ from django.utils.text import slugify
 from petal.access.policy import can
 from petal.audit.services import audit_record
 from petal.champions.models import Topic
-from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.core.errors import Forbidden, NotFound, fail
 
 MAX_NAME = 100
 MAX_SLUG = 80
 MAX_ORDER = 999
-
-
-def _fail(field: str, message: str):
-    raise ValidationFailed(message, field_errors={field: [message]})
 
 
 def _require(actor) -> None:
@@ -33,16 +29,16 @@ def _require(actor) -> None:
 def _name(value) -> str:
     name = " ".join(str(value or "").split())
     if not name:
-        _fail("name", "Enter the topic's name")
+        fail("name", "Enter the topic's name")
     if len(name) > MAX_NAME:
-        _fail("name", f"The topic's name must be {MAX_NAME} characters or fewer")
+        fail("name", f"The topic's name must be {MAX_NAME} characters or fewer")
     if not slugify(name):
-        _fail("name", "The topic's name must include at least one letter or number")
+        fail("name", "The topic's name must include at least one letter or number")
     return name
 
 
 def _duplicate(name: str):
-    _fail("name", f"There is already a topic called ‘{name}’: choose another name")
+    fail("name", f"There is already a topic called ‘{name}’: choose another name")
 
 
 def _check_unique(name: str, *, other_than: int | None = None) -> None:
@@ -56,13 +52,13 @@ def _check_unique(name: str, *, other_than: int | None = None) -> None:
 
 def _order(value) -> int:
     if value is None or value == "":
-        _fail("order", "Enter the topic's place in the list, as a number")
+        fail("order", "Enter the topic's place in the list, as a number")
     try:
         order = int(value)
     except (TypeError, ValueError):
-        _fail("order", "The topic's place in the list must be a whole number")
+        fail("order", "The topic's place in the list must be a whole number")
     if not 0 <= order <= MAX_ORDER:
-        _fail("order", f"The topic's place in the list must be between 0 and {MAX_ORDER}")
+        fail("order", f"The topic's place in the list must be between 0 and {MAX_ORDER}")
     return order
 
 

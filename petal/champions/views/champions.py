@@ -6,7 +6,6 @@ that does not exist."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,28 +14,10 @@ from petal.champions.forms import champions as forms
 from petal.champions.models import ChampionStatus, ConnectionStatus
 from petal.champions.selectors import champions as selectors
 from petal.champions.services import champions as services
-from petal.core.errors import NotFound, ValidationFailed
+from petal.core.errors import ValidationFailed
 from petal.core.forms import apply_errors
+from petal.core.views import attempt, or_404
 from petal.site.rendering import render_markdown
-
-
-def _attempt(form, call, **kwargs):
-    """Call a service for a submitted form: its result, or None with the service's refusal
-    shown on the form (what was typed is kept). Anything the reader may not see is 404."""
-    try:
-        return call(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return None
-
-
-def _or_404(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def _is_worker(user) -> bool:
@@ -49,7 +30,7 @@ def _is_worker(user) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def pledge(request):
-    page = _or_404(selectors.pledge_page)
+    page = or_404(selectors.pledge_page)
     user = request.user
     worker = _is_worker(user)
     mine = selectors.current_pledge_for(user) if worker else None
@@ -144,7 +125,7 @@ def _suggested_organisation(champion, organisations):
 
 @require_http_methods(["GET", "POST"])
 def pledge_review(request, champion_id: int):
-    champion = _or_404(selectors.pledge_get, champion_id)
+    champion = or_404(selectors.pledge_get, champion_id)
     organisations = selectors.organisations()
     decide_form = remove_form = None
     if champion.status == ChampionStatus.PENDING:
@@ -156,7 +137,7 @@ def pledge_review(request, champion_id: int):
         if request.method == "POST" and decide_form.is_valid():
             data = decide_form.cleaned_data
             if data["decision"] == "approve":
-                done = _attempt(
+                done = attempt(
                     decide_form,
                     services.pledge_approve,
                     actor=request.user,
@@ -165,7 +146,7 @@ def pledge_review(request, champion_id: int):
                 )
                 note = "Pledge approved: they are in the champions directory and have been told."
             else:
-                done = _attempt(
+                done = attempt(
                     decide_form,
                     services.pledge_decline,
                     actor=request.user,
@@ -179,7 +160,7 @@ def pledge_review(request, champion_id: int):
     elif champion.status == ChampionStatus.APPROVED:
         remove_form = forms.ReasonForm(request.POST or None)
         if request.method == "POST" and remove_form.is_valid():
-            done = _attempt(
+            done = attempt(
                 remove_form,
                 services.champion_remove,
                 actor=request.user,
@@ -217,7 +198,7 @@ def profile(request):
     form = forms.EntryForm(request.POST or None, initial=forms.EntryForm.initial_from(mine))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _attempt(
+        done = attempt(
             form,
             services.champion_profile_update,
             actor=request.user,
@@ -242,7 +223,7 @@ def withdraw(request):
         return redirect("champions:profile")
     form = forms.WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form, services.champion_withdraw, actor=request.user, reason=form.cleaned_data["reason"]
         )
         if done is not None:
@@ -277,7 +258,7 @@ def directory(request):
 
 
 def champion(request, champion_id: int):
-    entry = _or_404(selectors.champion_in_directory, champion_id)
+    entry = or_404(selectors.champion_in_directory, champion_id)
     own = entry.user_id == request.user.pk
     return render(
         request,
@@ -293,7 +274,7 @@ def champion(request, champion_id: int):
 
 @require_http_methods(["GET", "POST"])
 def connect(request, champion_id: int):
-    entry = _or_404(selectors.champion_in_directory, champion_id)
+    entry = or_404(selectors.champion_in_directory, champion_id)
     if entry.user_id == request.user.pk:
         messages.info(request, "This is your own entry: you cannot ask yourself for support.")
         return redirect("champions:champion", champion_id=entry.pk)
@@ -301,7 +282,7 @@ def connect(request, champion_id: int):
     form = forms.ConnectForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        connection = _attempt(
+        connection = attempt(
             form,
             services.connection_request,
             actor=request.user,
@@ -356,13 +337,13 @@ def _connection_page(request, view, *, respond_form=None, close_form=None):
 
 
 def connection(request, connection_id: int):
-    view = _or_404(selectors.connection_get, request.user, connection_id)
+    view = or_404(selectors.connection_get, request.user, connection_id)
     return _connection_page(request, view)
 
 
 @require_http_methods(["GET", "POST"])
 def connection_respond(request, connection_id: int):
-    view = _or_404(selectors.connection_get, request.user, connection_id)
+    view = or_404(selectors.connection_get, request.user, connection_id)
     if request.method != "POST" or not view.is_champion:
         return redirect("champions:connection", connection_id=view.connection.pk)
     form = forms.RespondForm(
@@ -371,7 +352,7 @@ def connection_respond(request, connection_id: int):
     if form.is_valid():
         data = form.cleaned_data
         if data["decision"] == "accept":
-            done = _attempt(
+            done = attempt(
                 form,
                 services.connection_accept,
                 actor=request.user,
@@ -380,7 +361,7 @@ def connection_respond(request, connection_id: int):
             )
             note = "You have accepted. The trusted person has been told."
         else:
-            done = _attempt(
+            done = attempt(
                 form,
                 services.connection_suggest,
                 actor=request.user,
@@ -397,12 +378,12 @@ def connection_respond(request, connection_id: int):
 
 @require_http_methods(["GET", "POST"])
 def connection_close(request, connection_id: int):
-    view = _or_404(selectors.connection_get, request.user, connection_id)
+    view = or_404(selectors.connection_get, request.user, connection_id)
     if request.method != "POST":
         return redirect("champions:connection", connection_id=view.connection.pk)
     form = forms.CloseForm(request.POST)
     if form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.connection_close,
             actor=request.user,
@@ -427,7 +408,7 @@ def barrier_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        barrier = _attempt(
+        barrier = attempt(
             form,
             services.network_barrier_raise,
             actor=request.user,

@@ -13,28 +13,9 @@ from petal.champions.forms import events as forms
 from petal.champions.models import EventStatus
 from petal.champions.selectors import events as selectors
 from petal.champions.services import events as services
-from petal.core.errors import Forbidden, NotFound, ValidationFailed
-from petal.core.forms import apply_errors
+from petal.core.errors import Forbidden
+from petal.core.views import attempt, or_404
 from petal.site.rendering import render_markdown
-
-
-def _attempt(form, call, **kwargs):
-    """Call a service for a submitted form: its result, or None with the service's refusal
-    shown on the form (what was typed is kept). Anything the reader may not see is 404."""
-    try:
-        return call(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return None
-
-
-def _or_404(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 def events(request):
@@ -53,7 +34,7 @@ def events(request):
 
 
 def event(request, event_id: int, register_form=None):
-    view = _or_404(selectors.event_get_for, request.user, event_id)
+    view = or_404(selectors.event_get_for, request.user, event_id)
     ev, now = view.event, timezone.now()
     return render(
         request,
@@ -75,7 +56,7 @@ def event(request, event_id: int, register_form=None):
 def event_new(request):
     form = forms.EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = _attempt(form, services.event_create, actor=request.user, **form.details())
+        created = attempt(form, services.event_create, actor=request.user, **form.details())
         if created is not None:
             if created.status == EventStatus.PUBLISHED:
                 messages.success(request, "Event published. Everyone in Petal can now register.")
@@ -88,7 +69,7 @@ def event_new(request):
 
 
 def event_change(request, event_id: int):
-    ev = _or_404(selectors.event_for_manager, request.user, event_id)
+    ev = or_404(selectors.event_for_manager, request.user, event_id)
     if ev.status == EventStatus.CANCELLED:
         raise Http404
     published = ev.status == EventStatus.PUBLISHED
@@ -96,7 +77,7 @@ def event_change(request, event_id: int):
         request.POST or None, initial=forms.EventForm.initial_from(ev), published=published
     )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form, services.event_change, actor=request.user, event_id=ev.pk, **form.details()
         )
         if done is not None:
@@ -108,10 +89,10 @@ def event_change(request, event_id: int):
 
 
 def event_cancel(request, event_id: int):
-    ev = _or_404(selectors.event_for_manager, request.user, event_id)
+    ev = or_404(selectors.event_for_manager, request.user, event_id)
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.event_cancel,
             actor=request.user,
@@ -131,7 +112,7 @@ def register(request, event_id: int):
         action = form.cleaned_data["action"]
         call = services.event_register if action == "register" else services.event_unregister
         try:
-            done = _attempt(form, call, actor=request.user, event_id=event_id)
+            done = attempt(form, call, actor=request.user, event_id=event_id)
         except Forbidden as exc:
             raise Http404 from exc
         if done is not None:
@@ -149,10 +130,10 @@ def register(request, event_id: int):
 
 
 def attendance(request, event_id: int):
-    ev, registrations = _or_404(selectors.registrations_of, request.user, event_id)
+    ev, registrations = or_404(selectors.registrations_of, request.user, event_id)
     form = forms.AttendanceForm(request.POST or None, registrations=registrations)
     if request.method == "POST" and form.is_valid():
-        counts = _attempt(
+        counts = attempt(
             form,
             services.attendance_record,
             actor=request.user,
@@ -179,7 +160,7 @@ def attendance(request, event_id: int):
 
 
 def calendar(request, event_id: int):
-    ev = _or_404(selectors.event_for_calendar, request.user, event_id)
+    ev = or_404(selectors.event_for_calendar, request.user, event_id)
     response = HttpResponse(services.event_ics(ev), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{services.calendar_filename(ev)}"'
     return response

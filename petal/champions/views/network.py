@@ -15,30 +15,21 @@ from petal.champions.forms import network as forms
 from petal.champions.selectors import network as selectors
 from petal.champions.services import network as services
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
-from petal.core.forms import apply_errors
-
-
-def _or_404(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
+from petal.core.views import attempt, or_404
 
 
 def _attempt(form, call, **kwargs):
-    """Call a service for a submitted form: its result, or None with the service's refusal on
-    the form (what was typed is kept). A caseload-name warning is returned as the form's
-    ``name_warning`` rather than as an error."""
-    try:
-        return call(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except services.NameWarning as warning:
-        form.name_warning = warning
-        return None
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return None
+    """``attempt``, with a caseload-name warning returned as the form's ``name_warning`` (the
+    author may change the text or publish anyway) rather than as an error."""
+
+    def warned(**given):
+        try:
+            return call(**given)
+        except services.NameWarning as warning:
+            form.name_warning = warning
+            return None
+
+    return attempt(form, warned, **kwargs)
 
 
 def _back_to(question_id, anchor: str = ""):
@@ -86,7 +77,7 @@ def ask(request):
 
 
 def question(request, question_id: int, answer_form=None, report_form=None):
-    view = _or_404(selectors.question_get_for, request.user, question_id)
+    view = or_404(selectors.question_get_for, request.user, question_id)
     if answer_form is None:
         answer_form = forms.AnswerForm()
         answer_form.name_warning = None
@@ -137,7 +128,7 @@ def _refused(request, call, **kwargs):
 
 @require_POST
 def accept_answer(request, answer_id: int):
-    answer = _or_404(selectors.answer_get_for, request.user, answer_id)
+    answer = or_404(selectors.answer_get_for, request.user, answer_id)
     done = _refused(request, services.answer_accept, actor=request.user, answer_id=answer_id)
     if done is not None:
         messages.success(request, "You accepted this answer.")
@@ -156,7 +147,7 @@ def question_helped(request, question_id: int):
 
 @require_POST
 def answer_helped(request, answer_id: int):
-    answer = _or_404(selectors.answer_get_for, request.user, answer_id)
+    answer = or_404(selectors.answer_get_for, request.user, answer_id)
     counted = _refused(request, services.answer_helped, actor=request.user, answer_id=answer_id)
     if counted:
         messages.success(request, "Thank you: you said this answer helped you.")
@@ -185,12 +176,12 @@ def _report(request, *, question, answer=None):
 
 
 def report_question(request, question_id: int):
-    view = _or_404(selectors.question_get_for, request.user, question_id)
+    view = or_404(selectors.question_get_for, request.user, question_id)
     return _report(request, question=view.question)
 
 
 def report_answer(request, answer_id: int):
-    answer = _or_404(selectors.answer_get_for, request.user, answer_id)
+    answer = or_404(selectors.answer_get_for, request.user, answer_id)
     return _report(request, question=answer.question, answer=answer)
 
 
@@ -217,7 +208,7 @@ def tags(request):
 
 
 def moderation(request):
-    queue = _or_404(selectors.moderation_queue, request.user)
+    queue = or_404(selectors.moderation_queue, request.user)
     return render(
         request,
         "champions/network/moderation.html",
@@ -229,10 +220,10 @@ def _moderate(request, *, question_id=None, answer_id=None):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if question_id is not None:
-        post = _or_404(selectors.question_for_moderation, request.user, question_id)
+        post = or_404(selectors.question_for_moderation, request.user, question_id)
         back = post.pk
     else:
-        post = _or_404(selectors.answer_for_moderation, request.user, answer_id)
+        post = or_404(selectors.answer_for_moderation, request.user, answer_id)
         back = post.question_id
     form = forms.ModerateForm(request.POST)
     if form.is_valid():

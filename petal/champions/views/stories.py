@@ -4,32 +4,14 @@ public pages. A story the reader may not see answers 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from petal.access.policy import can
 from petal.champions.forms import network as forms
 from petal.champions.selectors import stories as selectors
 from petal.champions.services import stories as services
-from petal.core.errors import NotFound, ValidationFailed
-from petal.core.forms import apply_errors
-
-
-def _or_404(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _attempt(form, call, **kwargs):
-    try:
-        return call(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return None
+from petal.core.views import attempt, or_404
 
 
 def stories(request):
@@ -45,7 +27,7 @@ def story_new(request):
     form = forms.StoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        story = _attempt(
+        story = attempt(
             form,
             services.story_share,
             actor=request.user,
@@ -60,7 +42,7 @@ def story_new(request):
 
 
 def story(request, story_id: int, feature_form=None, moderate_form=None):
-    view = _or_404(selectors.story_get_for, request.user, story_id)
+    view = or_404(selectors.story_get_for, request.user, story_id)
     return render(
         request,
         "champions/stories/story.html",
@@ -78,11 +60,11 @@ def story(request, story_id: int, feature_form=None, moderate_form=None):
 def story_feature(request, story_id: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _or_404(selectors.story_get_for, request.user, story_id)
+    or_404(selectors.story_get_for, request.user, story_id)
     form = forms.FeatureForm(request.POST)
     form.is_valid()
     feature = request.POST.get("feature") == "yes"
-    done = _attempt(
+    done = attempt(
         form,
         services.story_feature,
         actor=request.user,
@@ -104,10 +86,10 @@ def story_feature(request, story_id: int):
 def story_moderate(request, story_id: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _or_404(selectors.story_get_for, request.user, story_id)
+    or_404(selectors.story_get_for, request.user, story_id)
     form = forms.ModerateForm(request.POST)
     if form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.story_moderate,
             actor=request.user,
@@ -136,5 +118,5 @@ def featured_story(request, story_id: int):
     return render(
         request,
         "champions/stories/featured_story.html",
-        {"story": _or_404(selectors.featured_story_get, story_id)},
+        {"story": or_404(selectors.featured_story_get, story_id)},
     )

@@ -12,27 +12,15 @@ from django.views.decorators.http import require_http_methods
 from petal.champions.forms import topics as forms
 from petal.champions.selectors import topics as selectors
 from petal.champions.services import topics as services
-from petal.core.errors import NotFound, ValidationFailed
-from petal.core.forms import apply_errors
-
-
-def _attempt(form, call, **kwargs):
-    """Call a service for a submitted form: its result, or None with the service's refusal
-    shown on the form (what was typed is kept). A topic that does not exist is 404."""
-    try:
-        return call(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except ValidationFailed as error:
-        apply_errors(form, error)
-        return None
+from petal.core.errors import NotFound
+from petal.core.views import attempt
 
 
 @require_http_methods(["GET", "POST"])
 def topics(request):
     form = forms.TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        topic = _attempt(
+        topic = attempt(
             form, services.topic_create, actor=request.user, name=form.cleaned_data["name"]
         )
         if topic is not None:
@@ -60,7 +48,7 @@ def topic(request, topic_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _attempt(
+        done = attempt(
             form,
             services.topic_change,
             actor=request.user,
