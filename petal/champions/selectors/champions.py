@@ -265,8 +265,8 @@ def _connections(actor) -> QuerySet[SupportConnection]:
 
 def connection_get(actor, connection_id) -> ConnectionView:
     """One connection for one of its two sides (anyone else: missing). The person it points at
-    is shown only while ``person_visibility`` lets the reader see them, decided now; the
-    champion seeing them is recorded in the audit trail as a read of the person."""
+    is shown only while ``person_visibility`` lets the reader see them, decided now; each
+    showing (to the champion or the trusted person) is recorded as a read of the person."""
     from petal.people.models import Person
 
     pk = _id(connection_id)
@@ -280,7 +280,7 @@ def connection_get(actor, connection_id) -> ConnectionView:
         person = Person.objects.filter(
             person_visibility(actor, Category.IDENTITY), pk=connection.person_id
         ).first()
-        if person is not None and is_champion and not is_requester:
+        if person is not None:
             with transaction.atomic():
                 audit_record(
                     actor=actor,

@@ -205,8 +205,10 @@ def test_the_champion_sees_a_covered_person_until_consent_is_withdrawn(client, w
     assert "Casey Covered" not in html
     assert "Consent no longer covers you: details hidden" in html
     assert AuditEvent.objects.filter(action="connection.read").count() == 1
-    # The requester always sees their own person.
+    # The requester always sees their own person, and that read is audited too.
     assert "Casey Covered" in _page(client, world["tp"], connection).content.decode()
+    reads = AuditEvent.objects.filter(action="connection.read").order_by("sequence")
+    assert [r.actor_id for r in reads] == [world["champ_user"].pk, world["tp"].pk]
 
 
 def test_third_parties_get_404(client, world, make_user):
