@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, django_auth
 
 from petal.accounts.api import router as accounts_router
+from petal.barriers.api import router as barriers_router
 from petal.champions.api import router as champions_router
 from petal.consent.api import router as consent_router
 from petal.core.errors import PetalError
@@ -77,3 +78,4 @@ api.add_router("", consent_router)
 api.add_router("", referrals_router)
 api.add_router("", meetings_router)
 api.add_router("", champions_router)
+api.add_router("", barriers_router)

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "petal.referrals",
     "petal.meetings",
     "petal.champions",
+    "petal.barriers",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,8 @@ SIGNED_IN_NAV = [
     ("Champions", "champions:directory", "champions.view"),
     ("Champion Network", "network:questions", "network.use"),
     ("Events", "events:list", "events.view"),
+    ("Barriers", "barriers:list", "barriers.view"),
+    ("Governance", "governance:structure", "barriers.view"),
     ("Find a service", "directory:directory", "organisations.view"),
     ("Safeguarding", "consent:safeguarding", "people.break_glass"),
     ("Consent oversight", "consent:oversight", "consent.oversee"),
@@ -44,6 +46,7 @@ PUBLIC_NAV = [
     ("Trusted Person approach", "site:page", {"slug": "trusted-person-approach"}),
     ("Partnerships", "site:page", {"slug": "partnerships"}),
     ("Champions", "champions:pledge", None),
+    ("You said, we did", "learning:list", None),
     ("Find a service", "directory:directory", None),
     ("Contact", "site:page", {"slug": "contact"}),
 ]

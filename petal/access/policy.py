@@ -99,6 +99,25 @@ PERMISSIONS: dict[str, frozenset] = {
     "events.view": frozenset(ALL_ROLES),
     # Publishing events, changing and cancelling them, recording attendance.
     "events.manage": frozenset({R.PROGRAMME_TEAM}),
+    # Barriers: about the system, never a named person, so every worker with a role reads them,
+    # the governance structure and governance groups' meetings (petal.access.barriers).
+    "barriers.view": frozenset(ALL_ROLES),
+    # Raising a barrier, and saying "I have met this too": anyone working in the system.
+    "barriers.raise": frozenset(ALL_ROLES),
+    # Deciding barriers at a group's meeting (resolve, escalate, close), merging similar ones
+    # and writing the learning a resolved one becomes: the groups a user runs, decided per
+    # group in petal.access.barriers (coordinators their partnership's; governance members
+    # their level's; the programme team every group).
+    "barriers.decide": frozenset(
+        {R.PARTNERSHIP_COORDINATOR, R.GOVERNANCE_MEMBER, R.PROGRAMME_TEAM}
+    ),
+    # Governance groups' members, and meetings above the operational level: agendas,
+    # attendance, actions, board packs (per group in petal.access.barriers).
+    "governance.manage": frozenset(
+        {R.PARTNERSHIP_COORDINATOR, R.GOVERNANCE_MEMBER, R.PROGRAMME_TEAM}
+    ),
+    # Publishing learning entries on the public "You said, we did" page.
+    "learning.publish": frozenset({R.PROGRAMME_TEAM}),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

@@ -7,9 +7,10 @@ person's consents (``petal.access.meetings``): a withdrawal hides them at once, 
 information pack and the API. Reads go through ``petal.meetings.selectors``; writes through
 ``petal.meetings.services``.
 
-The seam for barriers: a session records the barriers raised in it as ``RaisedBarrier`` rows.
-The barriers issue links each to the barrier it becomes (``barrier_ref`` until then holds
-nothing); nothing else in this app needs to change.
+Barriers: a session records the barriers raised in it as ``RaisedBarrier`` rows, each also
+raised as a ``petal.barriers`` barrier whose reference ``barrier_ref`` holds. Governance groups
+above the operational level meet as ``Kind.GOVERNANCE`` meetings, whose agenda, attendance and
+barrier decisions live in ``petal.barriers``; their actions are this app's ``Action``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from django.utils import timezone
 class Kind(models.TextChoices):
     PROFESSIONALS = "professionals", "Professionals meeting"
     PARTNERSHIP = "partnership", "Problem-solving session"
+    # A meeting of a governance group above the operational level (petal.barriers): Tactical
+    # Group, Strategic Group, Public Service Board. Not about any person.
+    GOVERNANCE = "governance", "Governance meeting"
 
 
 class MeetingStatus(models.TextChoices):
@@ -43,6 +47,14 @@ class Meeting(models.Model):
     # A problem-solving session belongs to one operational partnership.
     partnership = models.ForeignKey(
         "reference.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    # A governance meeting belongs to one governance group.
+    group = models.ForeignKey(
+        "reference.GovernanceGroup",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -94,6 +106,10 @@ class Meeting(models.Model):
                 condition=~Q(kind="partnership") | Q(partnership__isnull=False),
                 name="session_has_partnership",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="governance") | Q(group__isnull=False),
+                name="governance_meeting_has_group",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,11 +124,17 @@ class Meeting(models.Model):
         """The name every invitee sees: never a person's."""
         if self.kind == Kind.PARTNERSHIP and self.partnership_id:
             return f"{self.partnership.name} problem-solving session"
+        if self.kind == Kind.GOVERNANCE and self.group_id:
+            return f"{self.group.name} meeting"
         return "Professionals meeting"
 
     @property
     def is_professionals(self) -> bool:
         return self.kind == Kind.PROFESSIONALS
+
+    @property
+    def is_governance(self) -> bool:
+        return self.kind == Kind.GOVERNANCE
 
     @property
     def is_past(self) -> bool:

@@ -97,3 +97,28 @@ class GovernanceLevel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GovernanceGroup(models.Model):
+    """A group that meets at one level of the ladder: each operational partnership at the
+    first level, and one Tactical Group, one Strategic Group and the Public Service Board
+    above it. Barriers climb from group to group (petal.barriers)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    level = models.ForeignKey(GovernanceLevel, on_delete=models.PROTECT, related_name="groups")
+    # The operational partnership this group is (first level only).
+    partnership = models.OneToOneField(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="governance_group",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["level__rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
