@@ -379,6 +379,84 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     "api:question_ask": ("/api/v1/questions", allow(EVERY_ROLE, anon=401)),
     "api:question_get": ("/api/v1/questions/{question}", allow(EVERY_ROLE, anon=401)),
     "api:answer_add": ("/api/v1/questions/{question}/answers", {p: 405 for p in PRINCIPALS}),
+    # Barriers: about the system, so every role reads them and raises them. Deciding, merging
+    # and writing learning are for whoever runs the group the barrier sits with: {barrier}
+    # waits at the Cambridgeshire partnership, whose coordinator runs it (the test's
+    # coordinator), as the programme team runs every group; a governance member (of the
+    # Tactical Group) may decide barriers, but not this one.
+    "barriers:list": ("/barriers/", allow(EVERY_ROLE)),
+    "barriers:new": ("/barriers/new", allow(EVERY_ROLE)),
+    "barriers:mine": ("/barriers/mine", allow(EVERY_ROLE)),
+    "barriers:barrier": ("/barriers/{barrier}", allow(EVERY_ROLE)),
+    "barriers:me-too": ("/barriers/{barrier}/me-too", allow(EVERY_ROLE, ok_status=405)),
+    "barriers:decide": (
+        "/barriers/{barrier}/decide",
+        allow({R.PARTNERSHIP_COORDINATOR, R.PROGRAMME_TEAM}),
+    ),
+    "barriers:merge": (
+        "/barriers/{barrier}/merge",
+        allow({R.PARTNERSHIP_COORDINATOR, R.PROGRAMME_TEAM}),
+    ),
+    "barriers:learning-write": (
+        "/barriers/{barrier}/learning",
+        allow({R.PARTNERSHIP_COORDINATOR, R.PROGRAMME_TEAM}),
+    ),
+    # Learning inside Petal, published or not ({learning} is not yet): every role.
+    "barriers:learning-list": ("/barriers/learning/", allow(EVERY_ROLE)),
+    "barriers:learning-entry": ("/barriers/learning/{learning}", allow(EVERY_ROLE)),
+    "barriers:learning-publish": (
+        "/barriers/learning/{learning}/publish",
+        allow({R.PROGRAMME_TEAM}, ok_status=405),
+    ),
+    # Governance: every role reads the structure, the report, groups, meetings and board packs
+    # (none holds personal details). Changing a group or its meetings is for its runners:
+    # {group} and {governance_meeting} are the Tactical Group's, run by the test's governance
+    # member and the programme team; a coordinator (who runs only their partnership's group)
+    # is refused.
+    "governance:structure": ("/governance/", allow(EVERY_ROLE)),
+    "governance:report": ("/governance/report", allow(EVERY_ROLE)),
+    "governance:group": ("/governance/groups/{group}", allow(EVERY_ROLE)),
+    "governance:member-add": (
+        "/governance/groups/{group}/members",
+        allow({R.GOVERNANCE_MEMBER, R.PROGRAMME_TEAM}),
+    ),
+    "governance:member-end": (
+        "/governance/groups/{group}/members/{group_member}/end",
+        allow({R.GOVERNANCE_MEMBER, R.PROGRAMME_TEAM, R.PARTNERSHIP_COORDINATOR}, ok_status=405),
+    ),
+    "governance:meeting-new": (
+        "/governance/groups/{group}/meetings/new",
+        allow({R.GOVERNANCE_MEMBER, R.PROGRAMME_TEAM}),
+    ),
+    "governance:meeting": ("/governance/meetings/{governance_meeting}", allow(EVERY_ROLE)),
+    **{
+        f"governance:{name}": (
+            f"/governance/meetings/{{governance_meeting}}/{suffix}",
+            allow({R.GOVERNANCE_MEMBER, R.PROGRAMME_TEAM}),
+        )
+        for name, suffix in (
+            ("agenda", "agenda"),
+            ("attendance", "attendance"),
+            ("minutes", "minutes"),
+            ("action-new", "actions"),
+        )
+    },
+    "governance:agenda-remove": (
+        "/governance/meetings/{governance_meeting}/agenda/{agenda_item}/remove",
+        allow({R.GOVERNANCE_MEMBER, R.PROGRAMME_TEAM, R.PARTNERSHIP_COORDINATOR}, ok_status=405),
+    ),
+    "governance:pack": (
+        "/governance/meetings/{governance_meeting}/pack.pdf",
+        allow(EVERY_ROLE),
+    ),
+    # "You said, we did": published learning, public.
+    "learning:list": ("/you-said-we-did/", allow(EVERYONE)),
+    "learning:entry": ("/you-said-we-did/{published_learning}", allow(EVERYONE)),
+    "api:barriers_list": ("/api/v1/barriers", allow(EVERY_ROLE, anon=401)),
+    "api:barrier_create": ("/api/v1/barriers", allow(EVERY_ROLE, anon=401)),
+    "api:barrier_get": ("/api/v1/barriers/{barrier}", allow(EVERY_ROLE, anon=401)),
+    "api:barrier_me_too": ("/api/v1/barriers/{barrier}/me-too", {p: 405 for p in PRINCIPALS}),
+    "api:groups_list": ("/api/v1/groups", allow(EVERY_ROLE, anon=401)),
     "audit:events": ("/audit/", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     "audit:verify": ("/audit/verify", allow({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR})),
     # The API's own pages: its description is public, its root lists nothing.
@@ -597,6 +675,25 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
         None,
         allow(EVERY_ROLE, anon=401),
     ),
+    # Barriers and governance groups: every role reads and raises; "I have met this too" by
+    # anyone but the raiser ({barrier} was raised by someone else).
+    ("get", "/api/v1/barriers"): ("/api/v1/barriers", None, allow(EVERY_ROLE, anon=401)),
+    ("post", "/api/v1/barriers"): (
+        "/api/v1/barriers",
+        {"summary": "Letters go to an old address", "partnership": "cambridgeshire"},
+        allow(EVERY_ROLE, ok_status=201, anon=401),
+    ),
+    ("get", "/api/v1/barriers/{barrier_id}"): (
+        "/api/v1/barriers/{barrier}",
+        None,
+        allow(EVERY_ROLE, anon=401),
+    ),
+    ("post", "/api/v1/barriers/{barrier_id}/me-too"): (
+        "/api/v1/barriers/{barrier}/me-too",
+        {"example": "The same happened last week."},
+        allow(EVERY_ROLE, ok_status=201, anon=401),
+    ),
+    ("get", "/api/v1/groups"): ("/api/v1/groups", None, allow(EVERY_ROLE, anon=401)),
 }
 
 
@@ -628,7 +725,28 @@ def _directory_ids(person) -> dict:
     answer = AnswerFactory()
     # An approved champion in the directory, and a support connection between two others.
     champion = ChampionFactory()
+    # A barrier waiting at the Cambridgeshire partnership, raised by someone else; a meeting
+    # of the Tactical Group with an item on its agenda and a member; learning, one published.
+    from petal.barriers.tests.factories import (
+        AgendaItemFactory,
+        BarrierFactory,
+        GovernanceMeetingFactory,
+        GroupMemberFactory,
+        LearningEntryFactory,
+    )
+
+    governance_meeting = GovernanceMeetingFactory()
+    barriers = {
+        "barrier": BarrierFactory(raised_by=person.relationships.get().trusted_person).pk,
+        "group": governance_meeting.group.slug,
+        "group_member": GroupMemberFactory(group=governance_meeting.group).pk,
+        "governance_meeting": governance_meeting.pk,
+        "agenda_item": AgendaItemFactory(meeting=governance_meeting).pk,
+        "learning": LearningEntryFactory().pk,
+        "published_learning": LearningEntryFactory(published_at=timezone.now()).pk,
+    }
     return {
+        **barriers,
         "champion": champion.pk,
         "connection": SupportConnectionFactory().pk,
         "topic": TopicFactory().pk,

@@ -80,9 +80,14 @@ def meeting_visibility(actor, *, on: dt.date | None = None) -> Q:
 def may_manage(actor, meeting) -> bool:
     """Who runs a meeting: for a professionals meeting, the current trusted persons of the
     person it is about (the convener among them, while they still are); for a session, the
-    partnership's coordinators now. A former trusted person or coordinator no longer does."""
+    partnership's coordinators now; for a governance meeting, the group's runners
+    (petal.access.barriers). A former trusted person or coordinator no longer does."""
     if not _is_active_user(actor):
         return False
+    if meeting.kind == "governance":
+        from petal.access.barriers import may_run
+
+        return may_run(actor, meeting.group)
     if meeting.kind == "partnership":
         return meeting.partnership_id in coordinated_partnerships(actor)
     if not has_role(actor, Role.TRUSTED_PERSON):

@@ -94,6 +94,22 @@ DEMO_USERS = [
         what="Public Service Board member",
     ),
     DemoUser(
+        "tactical@example.org",
+        "Rebecca Langford",
+        Role.GOVERNANCE_MEMBER,
+        "cambridge-city-council",
+        governance_level="tactical-group",
+        what="Tactical Group member, Cambridge City Council",
+    ),
+    DemoUser(
+        "strategic@example.org",
+        "Martin Osborne",
+        Role.GOVERNANCE_MEMBER,
+        "cambridgeshire-and-peterborough-public-health",
+        governance_level="strategic-group",
+        what="Strategic Group member, Cambridgeshire & Peterborough Public Health",
+    ),
+    DemoUser(
         "admin@example.org", "Owen Pryce", Role.ADMINISTRATOR, None, what="Petal administrator"
     ),
     DemoUser(

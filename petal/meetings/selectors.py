@@ -51,7 +51,7 @@ def _cases_prefetch() -> Prefetch:
 
 def _base() -> QuerySet[Meeting]:
     return Meeting.objects.select_related(
-        "partnership", "convened_by", "convener_organisation"
+        "partnership", "group", "convened_by", "convener_organisation"
     ).prefetch_related(_cases_prefetch())
 
 
@@ -606,6 +606,15 @@ def rows_for(actor, meetings: list[Meeting], *, context: str) -> list[MeetingRow
     rows = [MeetingRow(m, views[m.pk]) for m in meetings]
     _audit_listed(actor, rows, context=context)
     return rows
+
+
+def governance_meeting_exists(meeting_id) -> bool:
+    """Whether the id is a governance group's meeting (its page lives in petal.barriers)."""
+    try:
+        meeting_id = int(meeting_id)
+    except (TypeError, ValueError):
+        return False
+    return Meeting.objects.filter(pk=meeting_id, kind=Kind.GOVERNANCE).exists()
 
 
 def upcoming_sessions(partnership_ids=None) -> QuerySet[Meeting]:

@@ -74,6 +74,11 @@ def _name_words(person) -> set[str]:
     return {word.lower() for name in names for word in _WORD.findall(name or "") if len(word) >= 2}
 
 
+def name_words(person) -> set[str]:
+    """The words of a person's names (full, preferred, aliases), lower case."""
+    return _name_words(person)
+
+
 def names_in(text: str, people: Iterable) -> list:
     """The people whose names (any word of their name, preferred name or aliases) the text
     contains, as whole words, ignoring case."""
@@ -745,8 +750,8 @@ def action_add(
             "owner_organisation": getattr(owner_organisation, "pk", None),
         },
     )
-    _tell_owner(action, subject="New action", message="An action has been given to you.")
-    _schedule_reminder(action)
+    action_tell_owner(action, subject="New action", message="An action has been given to you.")
+    action_schedule_reminder(action)
     return action
 
 
@@ -765,7 +770,7 @@ def _owner_addresses(action: Action) -> list[str]:
     return deliverable(emails)
 
 
-def _tell_owner(action: Action, *, subject: str, message: str) -> None:
+def action_tell_owner(action: Action, *, subject: str, message: str) -> None:
     to = [a for a in _owner_addresses(action) if a != getattr(action.created_by, "email", None)]
     if not to:
         return
@@ -832,7 +837,7 @@ def _reminder_time(action: Action) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(action.due_on, dt.time(9, 0)))
 
 
-def _schedule_reminder(action: Action) -> None:
+def action_schedule_reminder(action: Action) -> None:
     """Queue the reminder for the morning the action is due, where the task backend can
     defer work; ``action_reminders`` sweeps for any that were missed."""
     if not getattr(default_task_backend, "supports_defer", False):
@@ -902,8 +907,11 @@ def action_reminders(*, now: dt.datetime | None = None) -> int:
 def barrier_raise(
     *, actor, meeting_id: int, summary: str, detail: str = "", services: str = "", areas=()
 ) -> RaisedBarrier:
-    """A barrier raised at a problem-solving session (the barriers issue takes it up the
-    governance ladder). It is about the system, never a named person."""
+    """A barrier raised at a problem-solving session. It is about the system, never a named
+    person. It is also raised as a barrier on the governance ladder (``petal.barriers``),
+    starting with the session's partnership; ``barrier_ref`` holds its reference."""
+    from petal.barriers.services.barriers import barrier_raise as ladder_raise
+
     meeting = _locked(actor, meeting_id)
     if meeting.kind != Kind.PARTNERSHIP:
         raise NotFound("No such meeting")
@@ -920,8 +928,23 @@ def barrier_raise(
     )
     if areas:
         barrier.areas.set(list(areas))
+    on_ladder = ladder_raise(
+        actor=actor,
+        summary=summary,
+        detail=detail,
+        services=services,
+        areas=list(barrier.areas.all()),
+        raised_as="at_session",
+        session=meeting,
+        partnership_id=meeting.partnership_id,
+    )
+    barrier.barrier_ref = on_ladder.reference
+    barrier.save(update_fields=["barrier_ref"])
     audit_record(
-        actor=actor, action="meeting.barrier_raised", obj=barrier, data={"meeting": meeting.pk}
+        actor=actor,
+        action="meeting.barrier_raised",
+        obj=barrier,
+        data={"meeting": meeting.pk, "barrier": on_ladder.pk},
     )
     return barrier
 

@@ -125,6 +125,9 @@ def session_bring(request):
 
 
 def meeting_detail(request, meeting_id: int, reply_form=None, decision_form=None):
+    if selectors.governance_meeting_exists(meeting_id):
+        # A governance group's meeting has its own page (petal.barriers), so no link 404s.
+        return redirect("governance:meeting", meeting_id=meeting_id)
     view = or_404(selectors.meeting_get_for, request.user, meeting_id)
     meeting = view.meeting
     return render(

@@ -19,6 +19,8 @@ REQUIRED = {
     "programme@example.org",
     "dpo@example.org",
     "board@example.org",
+    "tactical@example.org",
+    "strategic@example.org",
     "admin@example.org",
 }
 
@@ -58,6 +60,17 @@ def test_demo_names_are_unique_and_trusted_persons_are_in_two_organisations():
     assert len(orgs) == 2
     coordinator = Membership.objects.get(user__email="coordinator@example.org")
     assert coordinator.partnership.slug == "cambridgeshire"
+    # A governance member at each level above the operational partnerships.
+    levels = dict(
+        Membership.objects.filter(role="governance_member").values_list(
+            "user__email", "governance_level__slug"
+        )
+    )
+    assert levels == {
+        "tactical@example.org": "tactical-group",
+        "strategic@example.org": "strategic-group",
+        "board@example.org": "public-service-board",
+    }
 
 
 def test_synth_makes_a_large_chained_data_set():

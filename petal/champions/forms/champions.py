@@ -411,11 +411,29 @@ class BarrierForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a trusted person from the list, or no one"},
     )
+    # Not required here: left unchosen, it starts with the champion's partnership (else the
+    # trusted person's); the service asks when there is neither.
+    partnership = forms.ChoiceField(
+        label="Which partnership should take it up first?",
+        help_text="It starts with that operational partnership, and goes up the governance "
+        "ladder if they cannot remove it",
+        required=False,
+        error_messages={"invalid_choice": "Choose a partnership from the list"},
+    )
 
-    def __init__(self, *args, trusted_persons, **kwargs):
+    def __init__(self, *args, trusted_persons, default_partnership=None, **kwargs):
+        from petal.reference.selectors import partnerships
+
         super().__init__(*args, **kwargs)
         self.fields["areas"] = _areas_field("Which areas does it affect?", "Choose all that apply")
         self.fields["on_behalf_of"].choices = [("", "No one in particular")] + [
             (str(u.pk), u.display_name) for u in trusted_persons
         ]
-        self.order_fields(["summary", "detail", "services", "areas", "how_often", "on_behalf_of"])
+        self.fields["partnership"].choices = [("", "Choose a partnership")] + [
+            (str(p.pk), p.name) for p in partnerships()
+        ]
+        if default_partnership is not None:
+            self.fields["partnership"].initial = str(default_partnership)
+        self.order_fields(
+            ["summary", "detail", "services", "areas", "how_often", "on_behalf_of", "partnership"]
+        )

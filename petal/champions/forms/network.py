@@ -75,11 +75,13 @@ class QuestionForm(TagsMixin, forms.Form):
         },
     )
     publish_anyway = forms.BooleanField(label=PUBLISH_ANYWAY, required=False)
+    # Shared learning the question is about (asked from a learning entry's page).
+    learning = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_tags(area_label="Areas it is about", topic_label="Topics")
-        self.order_fields(["title", "body", "areas", "topics", "publish_anyway"])
+        self.order_fields(["title", "body", "areas", "topics", "publish_anyway", "learning"])
 
 
 class AnswerForm(forms.Form):
@@ -95,6 +97,23 @@ class AnswerForm(forms.Form):
         },
     )
     publish_anyway = forms.BooleanField(label=PUBLISH_ANYWAY, required=False)
+
+
+class LearningLinkForm(forms.Form):
+    """Link published learning (from "You said, we did") to a question."""
+
+    entry = forms.TypedChoiceField(
+        label="Published learning",
+        coerce=int,
+        error_messages={
+            "required": "Choose the learning to link",
+            "invalid_choice": "Choose published learning from the list",
+        },
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [("", "Choose learning"), *choices]
 
 
 class ReportForm(forms.Form):

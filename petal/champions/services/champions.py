@@ -765,18 +765,22 @@ def network_barrier_raise(
     areas=(),
     how_often: str = "",
     on_behalf_of_id: int | None = None,
+    partnership_id: int | None = None,
 ) -> NetworkBarrier:
     """A champion raises a barrier, on behalf of a trusted person who asked them for support or
-    of no one in particular. The seam for the barriers issue: the row it creates
-    (``NetworkBarrier``, ``barrier_ref`` empty) is what that issue takes up the governance
-    ladder; nothing else needs to change here.
+    of no one in particular. It is also raised as a barrier on the governance ladder
+    (``petal.barriers``), for the trusted person, starting with the partnership chosen (else
+    the champion's, else the trusted person's; with none of these it must be chosen: no
+    partnership is assumed); ``barrier_ref`` holds its reference.
 
     A barrier is about the system, never a named person: text naming anyone on the champion's
     own caseload is refused, without saying whom. The caseload of the trusted person it is
     raised for is not checked here: a refusal would tell the champion that a word they typed is
     the name of someone that trusted person supports, whom the champion may not see (they could
-    try word after word). The barriers issue checks the text again, against the caseload of the
-    trusted person or coordinator who takes it up."""
+    try word after word). The ladder's barrier checks the text again against the champion's own
+    caseload only, for the same reason."""
+    from petal.access.barriers import partnerships_of
+    from petal.barriers.services.barriers import barrier_raise as ladder_raise
     from petal.champions.selectors.champions import requesters_of
 
     _require(actor, "champions.raise_barrier")
@@ -793,6 +797,15 @@ def network_barrier_raise(
         trusted_person = requesters_of(actor).filter(pk=on_behalf_of_id).first()
         if trusted_person is None:
             fail("on_behalf_of", "Choose a trusted person who asked you for support, or no one")
+    # On the ladder it starts with the partnership chosen, else the champion's, else the
+    # trusted person's; with none, the champion chooses (no partnership is assumed).
+    if partnership_id in (None, ""):
+        starts_in = partnerships_of(actor) or (
+            partnerships_of(trusted_person) if trusted_person is not None else []
+        )
+        if not starts_in:
+            fail("partnership", "Choose which partnership should take it up first")
+        partnership_id = starts_in[0]
     people = list(caseload_people(actor))
     for field, text in (("summary", summary), ("detail", detail), ("services", services)):
         if names_in(text, people):
@@ -810,11 +823,32 @@ def network_barrier_raise(
         how_often=how_often,
     )
     barrier.areas.set(list(areas))
+    on_ladder = ladder_raise(
+        actor=actor,
+        summary=summary,
+        detail=detail,
+        services=services,
+        areas=list(barrier.areas.all()),
+        how_often={
+            "This once": "once",
+            "Now and then": "now_and_then",
+            "Often": "often",
+            "Every time": "every_time",
+        }.get(how_often, ""),
+        raised_as="for_trusted_person" if trusted_person else "own_work",
+        on_behalf_of=trusted_person,
+        partnership_id=partnership_id,
+    )
+    barrier.barrier_ref = on_ladder.reference
+    barrier.save(update_fields=["barrier_ref"])
     audit_record(
         actor=actor,
         action="champion.barrier_raised",
         obj=barrier,
-        data={"on_behalf_of": trusted_person.pk if trusted_person else None},
+        data={
+            "on_behalf_of": trusted_person.pk if trusted_person else None,
+            "barrier": on_ladder.pk,
+        },
     )
     if trusted_person is not None:
         _tell(

@@ -403,8 +403,12 @@ def connection_close(request, connection_id: int):
 
 @require_http_methods(["GET", "POST"])
 def barrier_new(request):
+    from petal.access.barriers import partnerships_of
+
     form = forms.BarrierForm(
-        request.POST or None, trusted_persons=list(selectors.requesters_of(request.user))
+        request.POST or None,
+        trusted_persons=list(selectors.requesters_of(request.user)),
+        default_partnership=next(iter(partnerships_of(request.user)), None),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -418,6 +422,7 @@ def barrier_new(request):
             areas=data.get("areas") or [],
             how_often=data.get("how_often", ""),
             on_behalf_of_id=int(data["on_behalf_of"]) if data.get("on_behalf_of") else None,
+            partnership_id=data.get("partnership") or None,
         )
         if barrier is not None:
             messages.success(

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from petal.access.policy import can
+from petal.barriers.selectors import learning as learning_selectors
+from petal.barriers.services import learning as learning_services
 from petal.champions.forms import network as forms
 from petal.champions.selectors import network as selectors
 from petal.champions.services import network as services
@@ -55,8 +57,22 @@ def questions(request):
     )
 
 
+def _learning_asked_about(request):
+    """The learning entry a question is asked about (``?learning=`` on the way in, the hidden
+    field on the way back), if the asker may link it; otherwise None."""
+    given = request.POST.get("learning") if request.method == "POST" else None
+    given = given or request.GET.get("learning")
+    if not given:
+        return None
+    return learning_selectors.learning_to_ask_about(request.user, given)
+
+
 def ask(request):
-    form = forms.QuestionForm(request.POST or None)
+    learning = _learning_asked_about(request)
+    initial = {}
+    if learning is not None:
+        initial = {"learning": learning.pk, "areas": [a.code for a in learning.areas.all()]}
+    form = forms.QuestionForm(request.POST or None, initial=initial)
     form.name_warning = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -71,16 +87,27 @@ def ask(request):
             publish_anyway=data["publish_anyway"],
         )
         if question is not None:
+            if learning is not None:
+                try:
+                    learning_services.learning_link(
+                        actor=request.user, entry_id=learning.pk, question_id=question.pk
+                    )
+                except ValidationFailed:
+                    # Already linked: the same question sent twice.
+                    pass
             messages.success(request, "Your question is in the network.")
             return redirect("network:question", question_id=question.pk)
-    return render(request, "champions/network/ask.html", {"form": form})
+    return render(request, "champions/network/ask.html", {"form": form, "learning": learning})
 
 
-def question(request, question_id: int, answer_form=None, report_form=None):
+def _question_page(request, question_id: int, answer_form=None, link_form=None):
     view = or_404(selectors.question_get_for, request.user, question_id)
     if answer_form is None:
         answer_form = forms.AnswerForm()
         answer_form.name_warning = None
+    choices = learning_selectors.learning_link_choices(request.user, view.question)
+    if link_form is None and choices:
+        link_form = forms.LearningLinkForm(choices=choices)
     return render(
         request,
         "champions/network/question.html",
@@ -88,10 +115,42 @@ def question(request, question_id: int, answer_form=None, report_form=None):
             "view": view,
             "question": view.question,
             "answer_form": answer_form,
-            "errors": answer_form.errors,
+            "link_form": link_form,
+            "learning": learning_selectors.learning_for_question(view.question.pk),
+            "errors": answer_form.errors or (link_form.errors if link_form else None),
             "moderate_form": forms.ModerateForm(),
         },
     )
+
+
+def question(request, question_id: int):
+    if request.method == "POST":
+        return _link_learning(request, question_id)
+    return _question_page(request, question_id)
+
+
+def _link_learning(request, question_id: int):
+    """Link published learning to the question (its author and the programme team)."""
+    view = or_404(selectors.question_get_for, request.user, question_id)
+    choices = learning_selectors.learning_link_choices(request.user, view.question)
+    if not choices and not learning_selectors.may_link(request.user, view.question):
+        raise PermissionDenied("Only the question's author or the programme team links learning")
+    form = forms.LearningLinkForm(request.POST, choices=choices)
+    if form.is_valid():
+        try:
+            link = attempt(
+                form,
+                learning_services.learning_link,
+                actor=request.user,
+                entry_id=form.cleaned_data["entry"],
+                question_id=view.question.pk,
+            )
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        if link is not None:
+            messages.success(request, "The learning is linked to this question.")
+            return _back_to(view.question.pk, "learning")
+    return _question_page(request, question_id, link_form=form)
 
 
 @require_POST
@@ -110,7 +169,7 @@ def answer(request, question_id: int):
         if done is not None:
             messages.success(request, "Your answer is published.")
             return _back_to(question_id, f"answer-{done.pk}")
-    return question(request, question_id, answer_form=form)
+    return _question_page(request, question_id, answer_form=form)
 
 
 def _refused(request, call, **kwargs):

@@ -585,7 +585,7 @@ def test_session_minutes_and_barriers_may_not_name_anyone_on_the_case_list(world
         meeting_id=meeting.pk,
         summary="No mental health assessment while someone is still drinking",
     )
-    assert barrier.barrier_ref == ""
+    assert barrier.barrier_ref.startswith("B-")  # raised on the governance ladder too
     meeting.starts_at -= dt.timedelta(days=8)
     meeting.ends_at -= dt.timedelta(days=8)
     meeting.save()

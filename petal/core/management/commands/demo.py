@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from petal.accounts.demo import DEFAULT_PASSWORD, load_demo
+from petal.barriers.demo import load_demo as load_barriers
+from petal.barriers.demo import meeting_totals
 from petal.champions.demo import load_demo as load_champions
 from petal.consent.demo import INDIVIDUAL_EMAIL, load_consents
 from petal.directory.demo import load_services
@@ -27,13 +29,15 @@ class Command(BaseCommand):
             referrals = load_referrals()
             meetings = load_meetings(password=password)
             champions = load_champions(password=password)
+            barriers = load_barriers()
+            meetings_held, actions = meeting_totals()
         self.stdout.write(
             f"Demo data loaded ({people} fictional people, {consents} consents, "
             f"{services} services, {referrals} referrals)."
         )
         self.stdout.write(
-            f"Meetings: {meetings.meetings} professionals meetings and problem-solving "
-            f"sessions, with {meetings.actions} actions."
+            f"Meetings: {meetings_held} professionals meetings, problem-solving sessions and "
+            f"governance meetings, with {actions} actions."
         )
         self.stdout.write(
             f"Champions: {champions.champions} approved champions ({champions.pending} pledges "
@@ -41,7 +45,14 @@ class Command(BaseCommand):
             f"{champions.answers} answers, {champions.stories} stories and "
             f"{champions.events} events."
         )
-        users = [*users, *meetings.users, *champions.users]
+        self.stdout.write(
+            f"Barriers: {barriers.barriers} barriers at every level of the governance ladder, "
+            f'with {barriers.decisions} decisions, {barriers.me_toos} "me too"s and '
+            f"{barriers.learning} learning entries ({barriers.published} published on "
+            f'"You said, we did"); {barriers.meetings} Tactical Group, Strategic Group and '
+            "Public Service Board meetings."
+        )
+        users = [*users, *meetings.users, *champions.users, *barriers.users]
         self.stdout.write("Sign in at /sign-in with any of these:")
         width = max(len(u.email) for u in users)
         for u in users:

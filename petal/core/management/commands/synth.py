@@ -61,6 +61,13 @@ class Command(BaseCommand):
             default=0,
             help="Champion events (workshops, network meetings) to add, with registrations",
         )
+        parser.add_argument(
+            "--barriers",
+            type=int,
+            default=0,
+            help="Barriers to add over the past two years, up the governance ladder, with "
+            'decisions, meetings and "me too"s',
+        )
 
     def handle(
         self,
@@ -77,6 +84,7 @@ class Command(BaseCommand):
         champions=0,
         questions=0,
         network_events=0,
+        barriers=0,
         **options,
     ):
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
@@ -179,3 +187,10 @@ class Command(BaseCommand):
             from petal.champions.synth import synth_events
 
             self.stdout.write(f"Made {synth_events(network_events, seed=seed)} champion events.")
+        if barriers:
+            from petal.barriers.synth import synth_barriers
+
+            made, decisions, me_toos = synth_barriers(barriers, seed=seed)
+            self.stdout.write(
+                f'Made {made} barriers with {decisions} decisions and {me_toos} "me too"s.'
+            )

@@ -1,0 +1,32 @@
+"""Withholding a linked person's name from barrier text shown beyond the operational level.
+
+Writers are refused text that names someone they may see (``services.barriers.refuse_names``);
+a writer who may not see the person a barrier links to is not refused (a refusal would let
+them guess the name word by word). So text shown where the person must never appear — the
+barrier page above the operational level or to a reader without identity, the API, the board
+pack, the public page — goes through ``withhold_names`` first: every whole word of the linked
+person's names is replaced, without saying whose.
+"""
+
+from __future__ import annotations
+
+import re
+
+WITHHELD = "[name withheld]"
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def withhold_names(text: str, words: set[str]) -> str:
+    """The text with every whole word in ``words`` (lower case) replaced by WITHHELD."""
+    if not text or not words:
+        return text or ""
+    return _WORD.sub(lambda m: WITHHELD if m.group(0).lower() in words else m.group(0), text)
+
+
+def linked_name_words(person) -> set[str]:
+    """The words of the linked person's names ({} when there is no person)."""
+    if person is None:
+        return set()
+    from petal.meetings.services import name_words
+
+    return name_words(person)
