@@ -730,6 +730,32 @@ def action_add(
         fail("owner", "Choose who will do it: a person or an organisation")
     if due_on is None:
         fail("due_on", "Enter when it is due")
+    return action_create(
+        actor=actor,
+        meeting=meeting,
+        case=case,
+        description=description,
+        owner_user=owner_user,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+    )
+
+
+def action_create(
+    *,
+    actor,
+    meeting: Meeting,
+    description: str,
+    owner_user=None,
+    owner_organisation=None,
+    due_on: dt.date,
+    case=None,
+    audit_action: str = "action.created",
+    data: dict | None = None,
+) -> Action:
+    """Make an action of a meeting (the caller has checked who may, and the text), audit it,
+    tell its owner and plan the reminder for the day it is due. Governance meetings and barrier
+    decisions (petal.barriers) make theirs through this too."""
     action = Action.objects.create(
         programme_area_id=meeting.programme_area_id,
         meeting=meeting,
@@ -742,12 +768,13 @@ def action_add(
     )
     audit_record(
         actor=actor,
-        action="action.created",
+        action=audit_action,
         obj=action,
         data={
             "meeting": meeting.pk,
             "owner_user": getattr(owner_user, "pk", None),
             "owner_organisation": getattr(owner_organisation, "pk", None),
+            **(data or {}),
         },
     )
     action_tell_owner(action, subject="New action", message="An action has been given to you.")

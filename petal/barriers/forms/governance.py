@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from petal.barriers.models import MemberRole
 from petal.core.forms import GovukDateField
+from petal.meetings.forms import ActionForm as MeetingActionForm
 from petal.meetings.forms import TimeField
 
 YES, NO = "yes", "no"
@@ -205,40 +206,14 @@ class MinutesForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
-    description = forms.CharField(
-        label="What needs doing?",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter what needs doing"},
-    )
-    owner_kind = forms.ChoiceField(
-        label="Who will do it?",
-        choices=[("organisation", "An organisation"), ("person", "A person in Petal")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who will do it"},
-    )
-    owner_organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=None, required=False, empty_label="Choose an organisation"
-    )
-    owner_email = forms.EmailField(
-        label="Their email address in Petal",
-        required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.org"
-        },
-    )
-    due_on = GovukDateField(label="Due", help_text="For example, 15 12 2026")
+HELP_TEXT = "Everyone who reads the meeting sees this: write about the system, never a named person"
+
+
+class ActionForm(MeetingActionForm):
+    """An action agreed at a governance meeting: the meetings app's action form, about the
+    meeting as a whole (no case)."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner_organisation"].queryset = _organisations()
-
-    def clean(self):
-        data = super().clean()
-        kind = data.get("owner_kind")
-        if kind == "organisation" and not data.get("owner_organisation"):
-            self.add_error("owner_organisation", "Choose the organisation")
-        if kind == "person" and not data.get("owner_email") and "owner_email" not in self.errors:
-            self.add_error("owner_email", "Enter their email address")
-        return data
+        super().__init__(*args, organisations=_organisations(), **kwargs)
+        del self.fields["case"]
+        self.fields["description"].help_text = HELP_TEXT

@@ -41,7 +41,7 @@ from petal.barriers.selectors.barriers import parse_id
 from petal.barriers.selectors.decisions import meetings_of_group, next_group, reached_on
 from petal.barriers.services.barriers import barrier_locked, people_to_check, refuse_names, tell
 from petal.core.errors import Forbidden, ValidationFailed, clean_text
-from petal.meetings.models import Action, Meeting, MeetingStatus
+from petal.meetings.models import Meeting, MeetingStatus
 
 MAX_TEXT = 5000
 
@@ -269,27 +269,17 @@ def decision_record(
     group, level = barrier.group, barrier.group.level
     action = None
     if outcome == Outcome.RESOLVE:
-        action = Action.objects.create(
-            programme_area_id=meeting.programme_area_id,
+        from petal.meetings.services import action_create
+
+        action = action_create(
+            actor=actor,
             meeting=meeting,
             description=f"Resolve barrier {barrier.reference}: {reason}",
             owner_user=owner_user,
             owner_organisation=owner_organisation,
             due_on=due_on,
-            created_by=actor,
+            data={"barrier": barrier.pk},
         )
-        audit_record(
-            actor=actor,
-            action="action.created",
-            obj=action,
-            data={
-                "meeting": meeting.pk,
-                "barrier": barrier.pk,
-                "owner_user": getattr(owner_user, "pk", None),
-                "owner_organisation": getattr(owner_organisation, "pk", None),
-            },
-        )
-        _tell_owner(action)
         barrier.status = Status.BEING_RESOLVED
     elif outcome == Outcome.ESCALATE:
         barrier.group = escalates_to
@@ -341,14 +331,3 @@ def decision_record(
     )
     feedback_send(barrier, actor, subject=SUBJECT, message=MESSAGE[outcome], recipients=recipients)
     return decision
-
-
-def _tell_owner(action: Action) -> None:
-    """The owner of the action hears of it, and is reminded on the morning it is due, as for
-    any action (petal.meetings)."""
-    from petal.meetings import services as meetings
-
-    meetings.action_tell_owner(
-        action, subject="New action", message="An action has been given to you."
-    )
-    meetings.action_schedule_reminder(action)

@@ -534,7 +534,7 @@ def governance_action_add(
     """An action agreed at a governance meeting: owned by a Petal user or an organisation, due
     on a day. It is one of the Meetings app's actions, so its owner finds it under "Your
     actions", is told by email and reminded on the day it is due."""
-    from petal.meetings.services import action_schedule_reminder, action_tell_owner
+    from petal.meetings.services import action_create
 
     meeting = _meeting(actor, meeting_id)
     _open(meeting, "description")
@@ -555,25 +555,12 @@ def governance_action_add(
         fail("owner_kind", "Choose who will do it: a person or an organisation")
     if due_on is None:
         fail("due_on", "Enter when it is due")
-    action = Action.objects.create(
-        programme_area_id=meeting.programme_area_id,
+    return action_create(
+        actor=actor,
         meeting=meeting,
         description=description,
         owner_user=owner_user,
         owner_organisation=owner_organisation,
         due_on=due_on,
-        created_by=actor,
+        audit_action="governance.action_added",
     )
-    audit_record(
-        actor=actor,
-        action="governance.action_added",
-        obj=action,
-        data={
-            "meeting": meeting.pk,
-            "owner_user": getattr(owner_user, "pk", None),
-            "owner_organisation": getattr(owner_organisation, "pk", None),
-        },
-    )
-    action_tell_owner(action, subject="New action", message="An action has been given to you.")
-    action_schedule_reminder(action)
-    return action
