@@ -147,3 +147,12 @@ def users_with_role(role, *, organisation_id: int | None = None) -> QuerySet[Use
     if organisation_id is not None:
         memberships = memberships.filter(organisation_id=organisation_id)
     return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")
+
+
+def worker_by_email(email: str) -> User | None:
+    """The active worker (not a person's own sign-in) with this email address, or None: who
+    can be invited to a meeting, own an action or join a governance group."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    return User.objects.filter(email__iexact=email, is_active=True, is_individual=False).first()

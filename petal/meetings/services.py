@@ -33,7 +33,7 @@ from petal.access.people import can_change_person
 from petal.access.policy import organisations_with_role
 from petal.access.roles import Role
 from petal.accounts.models import Organisation, User
-from petal.accounts.selectors import users_with_role
+from petal.accounts.selectors import users_with_role, worker_by_email
 from petal.audit.services import audit_record
 from petal.consent.models import CATEGORY_BIT
 from petal.core.errors import NotFound, clean_text, fail
@@ -329,7 +329,7 @@ def invitation_add(
     email = (email or "").strip().lower()
     user = None
     if email:
-        user = User.objects.filter(email__iexact=email, is_active=True, is_individual=False).first()
+        user = worker_by_email(email)
         if user is None:
             fail(
                 "email",
@@ -721,9 +721,7 @@ def action_add(
     owner_email = (owner_email or "").strip()
     owner_user = None
     if owner_email:
-        owner_user = User.objects.filter(
-            email__iexact=owner_email, is_active=True, is_individual=False
-        ).first()
+        owner_user = worker_by_email(owner_email)
         if owner_user is None:
             fail("owner_email", "There is no one with that email address in Petal")
     elif owner_organisation is None:

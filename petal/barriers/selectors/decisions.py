@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from petal.access.barriers import may_run
 from petal.access.meetings import coordinated_partnerships
-from petal.accounts.models import Organisation, User
+from petal.accounts.models import Organisation
 from petal.barriers.models import Barrier
 from petal.meetings.models import Kind, Meeting, MeetingStatus
 from petal.reference.models import GovernanceGroup
@@ -91,11 +91,3 @@ def decide_view(actor, barrier: Barrier) -> DecideView:
             else may_run(actor, group)
         ),
     )
-
-
-def owner_by_email(email: str) -> User | None:
-    """The active worker with this email address, who can own an action (None if none)."""
-    email = (email or "").strip()
-    if not email:
-        return None
-    return User.objects.filter(email__iexact=email, is_active=True, is_individual=False).first()

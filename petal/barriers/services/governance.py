@@ -25,7 +25,8 @@ from petal.access.barriers import OPERATIONAL_RANK, may_run
 from petal.access.champions import caseload_people
 from petal.access.meetings import member_organisations
 from petal.access.policy import can
-from petal.accounts.models import Organisation, User
+from petal.accounts.models import Organisation
+from petal.accounts.selectors import worker_by_email
 from petal.audit.services import audit_record
 from petal.barriers.models import (
     AgendaItem,
@@ -134,7 +135,7 @@ def member_add(
     name = clean_text(name, field="name", label="their name", limit=200)
     user = None
     if email:
-        user = User.objects.filter(email__iexact=email, is_active=True, is_individual=False).first()
+        user = worker_by_email(email)
         if user is None:
             fail(
                 "email",
@@ -545,9 +546,7 @@ def governance_action_add(
     owner_email = (owner_email or "").strip()
     owner_user = None
     if owner_email:
-        owner_user = User.objects.filter(
-            email__iexact=owner_email, is_active=True, is_individual=False
-        ).first()
+        owner_user = worker_by_email(owner_email)
         if owner_user is None:
             fail("owner_email", "There is no one with that email address in Petal")
         owner_organisation = None

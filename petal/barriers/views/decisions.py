@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from petal.access.barriers import may_decide
+from petal.accounts.selectors import worker_by_email
 from petal.barriers.forms.decisions import REASON_FIELD, DecideForm
 from petal.barriers.models import Outcome
 from petal.barriers.selectors import barriers as selectors
@@ -48,7 +49,7 @@ def decide(request, barrier_id: int):
         data = form.cleaned_data
         owner_user_id = None
         if data["outcome"] == Outcome.RESOLVE and data.get("owner_email"):
-            owner = decision_selectors.owner_by_email(data["owner_email"])
+            owner = worker_by_email(data["owner_email"])
             # An address no one in Petal has: the service says so beside the box.
             owner_user_id = owner.pk if owner else -1
         try:
