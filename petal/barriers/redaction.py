@@ -11,6 +11,7 @@ person's names is replaced, without saying whose.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 WITHHELD = "[name withheld]"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -30,3 +31,25 @@ def linked_name_words(person) -> set[str]:
     from petal.meetings.services import name_words
 
     return name_words(person)
+
+
+def linked_names(person_ids: Iterable[int | None]) -> dict[int, set[str]]:
+    """The words of the names (full, preferred, aliases) of the people some barriers link to,
+    by person id: only to withhold them from text shown where the person must not appear.
+    Nothing here is shown, so it is not audited. Two queries however many people, reading
+    names and nothing else."""
+    from django.db.models import Prefetch
+
+    from petal.people.models import Alias, Person
+
+    ids = sorted({pk for pk in person_ids if pk})
+    if not ids:
+        return {}
+    people = (
+        Person.objects.filter(pk__in=ids)
+        .only("pk", "full_name", "preferred_name")
+        .prefetch_related(
+            Prefetch("aliases", queryset=Alias.objects.only("pk", "person_id", "name"))
+        )
+    )
+    return {person.pk: linked_name_words(person) for person in people}

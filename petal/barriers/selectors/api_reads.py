@@ -11,12 +11,11 @@ their names, to take them out of the text, and says nothing about them (so nothi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.db.models import QuerySet
 
 from petal.barriers.models import Barrier, Decision, MeToo
-from petal.barriers.redaction import linked_name_words, withhold_names
+from petal.barriers.redaction import linked_names, withhold_names
 from petal.barriers.selectors.barriers import barrier_for_decision, decisions_of
 
 # The examples the API returns with a barrier: the count on the barrier says how many in all.
@@ -29,32 +28,13 @@ MAX_EXAMPLES = 100
 def name_words_by(rows: QuerySet, person: str) -> dict[int, set[str]]:
     """The words of the names (full, preferred, aliases) of the person each row links to
     through the ``person`` path (e.g. "person" on barriers, "barrier__person" on learning), by
-    the row's id; rows linking to no one are left out. One query, however many rows: only the
-    names are read, nothing else about anyone."""
-    names: dict[int, dict] = {}
-    for pk, full, preferred, alias in (
-        rows.filter(**{f"{person}__isnull": False})
-        .order_by()
-        .values_list(
-            "pk", f"{person}__full_name", f"{person}__preferred_name", f"{person}__aliases__name"
-        )
-    ):
-        found = names.setdefault(
-            pk, {"full_name": full, "preferred_name": preferred, "aliases": []}
-        )
-        if alias:
-            found["aliases"].append(SimpleNamespace(name=alias))
-    # The same words as the checks at writing use (``petal.meetings.services.name_words``).
-    return {
-        pk: linked_name_words(
-            SimpleNamespace(
-                full_name=n["full_name"],
-                preferred_name=n["preferred_name"],
-                aliases=SimpleNamespace(all=lambda aliases=n["aliases"]: aliases),
-            )
-        )
-        for pk, n in names.items()
-    }
+    the row's id; rows linking to no one are left out. Only the names are read, nothing else
+    about anyone (``petal.barriers.redaction.linked_names``)."""
+    person_of = dict(
+        rows.filter(**{f"{person}__isnull": False}).order_by().values_list("pk", person)
+    )
+    names = linked_names(person_of.values())
+    return {pk: names[pid] for pk, pid in person_of.items() if pid in names}
 
 
 def barrier_name_words(barriers) -> dict[int, set[str]]:

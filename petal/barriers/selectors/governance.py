@@ -19,7 +19,6 @@ page asks the same number of queries however many barriers, members or meetings 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -34,7 +33,6 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -63,7 +61,7 @@ from petal.barriers.models import (
     Status,
     VoiceKind,
 )
-from petal.barriers.redaction import linked_name_words, withhold_names
+from petal.barriers.redaction import linked_names, withhold_names
 from petal.core.errors import NotFound
 from petal.meetings.models import Action, Kind, Meeting, MeetingStatus
 from petal.reference.models import GovernanceGroup, GovernanceLevel
@@ -120,26 +118,6 @@ def outcome_done(outcome: str, escalated_to: str = "") -> str:
 
 
 # --- names withheld ----------------------------------------------------------------------------
-
-
-def linked_names(person_ids: Iterable[int | None]) -> dict[int, set[str]]:
-    """The words of the names (full, preferred, aliases) of the people some barriers link to,
-    by person id: only to withhold them from barrier text shown above the operational level or
-    in a board pack (``petal.barriers.redaction``). Nothing here is shown, so it is not audited.
-    Two queries however many people, reading names and nothing else."""
-    from petal.people.models import Alias, Person
-
-    ids = sorted({pk for pk in person_ids if pk})
-    if not ids:
-        return {}
-    people = (
-        Person.objects.filter(pk__in=ids)
-        .only("pk", "full_name", "preferred_name")
-        .prefetch_related(
-            Prefetch("aliases", queryset=Alias.objects.only("pk", "person_id", "name"))
-        )
-    )
-    return {person.pk: linked_name_words(person) for person in people}
 
 
 def withheld(text: str, person_id: int | None, names: dict[int, set[str]]) -> str:

@@ -18,7 +18,7 @@ Text a runner typed can still hold a name the runner could not know was the link
 a barrier in the pack — summary, detail, effect, services, each decision's reason and voice,
 the notes of its agenda item and the actions its resolutions created — goes through
 ``petal.barriers.redaction.withhold_names`` with the words of the linked person's names. Those
-names are the one thing read from the people tables (``selectors.governance.linked_names``);
+names are the one thing read from the people tables (``petal.barriers.redaction.linked_names``);
 they are never printed.
 """
 
@@ -41,13 +41,12 @@ from petal.barriers.models import (
     Status,
     VoiceKind,
 )
-from petal.barriers.redaction import withhold_names
+from petal.barriers.redaction import linked_names, withhold_names
 from petal.barriers.selectors.governance import (
     DONE,
     governance_meeting_get,
     governance_report,
     level_counts,
-    linked_names,
     meetings_held_by_group,
     shown_status,
     withheld,
