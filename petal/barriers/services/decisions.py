@@ -27,6 +27,7 @@ from django.utils import timezone
 from petal.access.barriers import may_run
 from petal.access.policy import can
 from petal.accounts.models import Organisation, User
+from petal.accounts.selectors import worker_by_email
 from petal.audit.services import audit_record
 from petal.barriers.models import (
     Barrier,
@@ -124,17 +125,21 @@ def _meeting(barrier: Barrier, meeting_id, errors: _Errors) -> Meeting | None:
     return meeting
 
 
-def _owner(owner_user_id, owner_organisation_id, errors: _Errors):
-    if owner_user_id not in (None, "") and owner_organisation_id not in (None, ""):
+def _owner(owner_user_id, owner_email, owner_organisation_id, errors: _Errors):
+    chosen_user = owner_user_id not in (None, "") or bool((owner_email or "").strip())
+    if chosen_user and owner_organisation_id not in (None, ""):
         errors.add("owner", "Choose one owner: a person or an organisation")
         return None, None
-    if owner_user_id not in (None, ""):
-        pk = parse_id(owner_user_id)
-        user = (
-            User.objects.filter(pk=pk, is_active=True, is_individual=False).first()
-            if pk is not None
-            else None
-        )
+    if chosen_user:
+        if owner_user_id not in (None, ""):
+            pk = parse_id(owner_user_id)
+            user = (
+                User.objects.filter(pk=pk, is_active=True, is_individual=False).first()
+                if pk is not None
+                else None
+            )
+        else:
+            user = worker_by_email(owner_email)
         if user is None:
             errors.add("owner_email", "There is no one with that email address in Petal")
         return user, None
@@ -198,6 +203,7 @@ def decision_record(
     voice_kind: str,
     voice_said: str,
     owner_user_id=None,
+    owner_email: str = "",
     owner_organisation_id=None,
     due_on: dt.date | None = None,
 ) -> Decision:
@@ -252,7 +258,9 @@ def decision_record(
         if escalates_to is None:
             errors.add("outcome", TOP)
     elif outcome == Outcome.RESOLVE:
-        owner_user, owner_organisation = _owner(owner_user_id, owner_organisation_id, errors)
+        owner_user, owner_organisation = _owner(
+            owner_user_id, owner_email, owner_organisation_id, errors
+        )
         if due_on is None:
             errors.add("due_on", "Enter when it is due")
         elif meeting is not None and due_on < timezone.localdate(meeting.starts_at):

@@ -8,9 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from petal.access.barriers import may_decide
-from petal.accounts.selectors import worker_by_email
 from petal.barriers.forms.decisions import REASON_FIELD, DecideForm
-from petal.barriers.models import Outcome
 from petal.barriers.selectors import barriers as selectors
 from petal.barriers.selectors import decisions as decision_selectors
 from petal.barriers.services import decisions as services
@@ -47,11 +45,6 @@ def decide(request, barrier_id: int):
     )
     if request.method == "POST" and barrier.is_decidable and form.is_valid():
         data = form.cleaned_data
-        owner_user_id = None
-        if data["outcome"] == Outcome.RESOLVE and data.get("owner_email"):
-            owner = worker_by_email(data["owner_email"])
-            # An address no one in Petal has: the service says so beside the box.
-            owner_user_id = owner.pk if owner else -1
         try:
             decision = attempt(
                 form,
@@ -63,7 +56,7 @@ def decide(request, barrier_id: int):
                 reason=form.reason,
                 voice_kind=data["voice_kind"],
                 voice_said=data["voice_said"],
-                owner_user_id=owner_user_id,
+                owner_email=data.get("owner_email") or "",
                 owner_organisation_id=data.get("owner_organisation") or None,
                 due_on=data.get("due_on"),
             )
