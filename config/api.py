@@ -18,6 +18,7 @@ from petal.consent.api import router as consent_router
 from petal.core.errors import PetalError
 from petal.meetings.api import router as meetings_router
 from petal.people.api import router as people_router
+from petal.programme.api import router as programme_router
 from petal.referrals.api import router as referrals_router
 
 
@@ -79,3 +80,4 @@ api.add_router("", referrals_router)
 api.add_router("", meetings_router)
 api.add_router("", champions_router)
 api.add_router("", barriers_router)
+api.add_router("", programme_router)

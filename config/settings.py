@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "petal.meetings",
     "petal.champions",
     "petal.barriers",
+    "petal.programme",
 ]
 
 MIDDLEWARE = [

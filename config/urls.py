@@ -23,6 +23,14 @@ urlpatterns = [
     path("governance/", include("petal.barriers.urls_governance")),
     path("you-said-we-did/", include("petal.barriers.urls_public")),
     path("openreferral/", include("petal.directory.openreferral_urls")),
+    # The programme app's parts each name their full paths, public and staff.
+    path("", include("petal.programme.urls")),
+    path("", include("petal.programme.urls_partners")),
+    path("", include("petal.programme.urls_newsletters")),
+    path("", include("petal.programme.urls_library")),
+    path("", include("petal.programme.urls_coproduction")),
+    path("", include("petal.programme.urls_assessment")),
+    path("", include("petal.programme.urls_contact")),
     path("", include("petal.consent.urls")),
     path("", include("petal.accounts.urls")),
     # Last: public pages live at /<slug>, after every fixed path.

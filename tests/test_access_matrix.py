@@ -12,39 +12,19 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from config.api import api
 from petal.access.roles import Role
-
-R = Role
-ANON = "anonymous"
-NO_ROLE = "no role"
-# A person Petal supports, signed in to their own record (no staff role, ever).
-INDIVIDUAL = "individual"
-PRINCIPALS = [ANON, NO_ROLE, INDIVIDUAL, *[r.value for r in Role]]
-EVERY_ROLE = {r.value for r in Role}
-SIGNED_IN = EVERY_ROLE | {NO_ROLE, INDIVIDUAL}
-EVERYONE = SIGNED_IN | {ANON}
-# Roles whose work is with people's records (which records: decided per person).
-PEOPLE = {
-    R.TRUSTED_PERSON,
-    R.SERVICE_STAFF,
-    R.CHAMPION,
-    R.PARTNERSHIP_COORDINATOR,
-    R.SAFEGUARDING_LEAD,
-}
-
-
-def allow(ok: set[str], *, ok_status=200, denied=403, anon=302):
-    """Status for each principal: ok_status for those allowed, 302 to sign-in for anonymous
-    (unless allowed), and ``denied`` for everyone else."""
-    table = {}
-    for p in PRINCIPALS:
-        if p in ok:
-            table[p] = ok_status
-        elif p == ANON:
-            table[p] = anon
-        else:
-            table[p] = denied
-    return table
-
+from tests.access_rows import ROW_MODULES
+from tests.access_rows.common import (  # noqa: F401 - names the rows below use
+    ANON,
+    EVERY_ROLE,
+    EVERYONE,
+    INDIVIDUAL,
+    NO_ROLE,
+    PEOPLE,
+    PRINCIPALS,
+    SIGNED_IN,
+    R,
+    allow,
+)
 
 # url name → (path to request, expected status per principal)
 PAGES: dict[str, tuple[str, dict[str, int]]] = {
@@ -696,6 +676,10 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
     ("get", "/api/v1/groups"): ("/api/v1/groups", None, allow(EVERY_ROLE, anon=401)),
 }
 
+for _rows in ROW_MODULES:
+    PAGES.update(_rows.PAGES)
+    API_OPERATIONS.update(_rows.API_OPERATIONS)
+
 
 def _directory_ids(person) -> dict:
     """A service of another organisation with a location, and a referral to it of someone
@@ -745,8 +729,12 @@ def _directory_ids(person) -> dict:
         "learning": LearningEntryFactory().pk,
         "published_learning": LearningEntryFactory(published_at=timezone.now()).pk,
     }
+    extra = {}
+    for rows in ROW_MODULES:
+        extra.update(rows.ids())
     return {
         **barriers,
+        **extra,
         "champion": champion.pk,
         "connection": SupportConnectionFactory().pk,
         "topic": TopicFactory().pk,

@@ -31,6 +31,8 @@ SIGNED_IN_NAV = [
     ("Barriers", "barriers:list", "barriers.view"),
     ("Governance", "governance:structure", "barriers.view"),
     ("Find a service", "directory:directory", "organisations.view"),
+    ("Self-assessment", "assessment:home", "selfassessment.use"),
+    ("Programme", "programme:home", "programme.manage"),
     ("Safeguarding", "consent:safeguarding", "people.break_glass"),
     ("Consent oversight", "consent:oversight", "consent.oversee"),
     ("Organisations", "accounts:organisations", "organisations.view"),
@@ -48,7 +50,8 @@ PUBLIC_NAV = [
     ("Champions", "champions:pledge", None),
     ("You said, we did", "learning:list", None),
     ("Find a service", "directory:directory", None),
-    ("Contact", "site:page", {"slug": "contact"}),
+    ("Get involved", "contact:get-involved", None),
+    ("Contact", "contact:contact", None),
 ]
 
 

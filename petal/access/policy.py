@@ -118,6 +118,19 @@ PERMISSIONS: dict[str, frozenset] = {
     ),
     # Publishing learning entries on the public "You said, we did" page.
     "learning.publish": frozenset({R.PROGRAMME_TEAM}),
+    # Running the programme: partners and their contributions, milestones, newsletters, the
+    # learning library, the co-production register and the contact inbox.
+    "programme.manage": frozenset({R.PROGRAMME_TEAM}),
+    # What is public on the site, through the API for every worker: partners, milestones,
+    # published newsletters and the totals of contributions.
+    "programme.view": frozenset(ALL_ROLES),
+    # Each partner's contributions, pledge by pledge (the totals are public): the programme
+    # team, and governance members who oversee the programme.
+    "contributions.view": frozenset({R.PROGRAMME_TEAM, R.GOVERNANCE_MEMBER}),
+    # Trauma-informed self-assessment and staff training records: workers for their own
+    # organisations (per organisation in petal.access.programme); the programme team reads every
+    # organisation's, side by side.
+    "selfassessment.use": frozenset(ALL_ROLES),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

@@ -85,13 +85,12 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(models.Model):
-    """A partner organisation. Later issues hang services and contributions off it."""
+    """An organisation taking part: services hang off it, and, when it is a programme partner,
+    its contributions (petal.programme.Partner)."""
 
     slug = models.SlugField(unique=True, max_length=120)
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
-    # The seed's first list: partners who pledged support, led by the Public Service Board.
-    is_supporting_partner = models.BooleanField(default=False)
     website = models.URLField(blank=True)
     # For the service directory and Open Referral UK, which names organisations by UUID.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

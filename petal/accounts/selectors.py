@@ -72,13 +72,17 @@ def users_visible_to(actor, *, search: str = "") -> QuerySet[User]:
 def organisations_visible_to(actor, *, search: str = "") -> QuerySet[Organisation]:
     if not can(actor, "organisations.view"):
         return Organisation.objects.none()
-    qs = Organisation.objects.annotate(
-        member_count=Count(
-            "memberships__user",
-            filter=Q(memberships__ended_at__isnull=True),
-            distinct=True,
+    qs = (
+        Organisation.objects.annotate(
+            member_count=Count(
+                "memberships__user",
+                filter=Q(memberships__ended_at__isnull=True),
+                distinct=True,
+            )
         )
-    ).order_by("name")
+        .select_related("partner")
+        .order_by("name")
+    )
     if search:
         qs = qs.filter(name__icontains=search)
     return qs

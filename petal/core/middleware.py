@@ -34,7 +34,10 @@ class RequestIdMiddleware:
 
 
 class NoStoreMiddleware:
-    """Pages seen while signed in, and every API answer, must not be kept by browsers or proxies."""
+    """Pages seen while signed in, and every API answer, must not be kept by browsers or proxies.
+
+    A view serving the same public bytes to everyone (a newsletter image) marks its response
+    ``petal_public = True`` and keeps its own caching headers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,6 +46,8 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         signed_in = bool(user and user.is_authenticated)
+        if getattr(response, "petal_public", False) and not request.path.startswith("/api/"):
+            return response
         if signed_in or request.path.startswith("/api/"):
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from petal.access.policy import can
@@ -11,6 +12,34 @@ from petal.reference.selectors import areas_of_disadvantage, partnerships_with_c
 from petal.site import selectors, services
 from petal.site.forms import PageForm
 from petal.site.rendering import render_markdown
+
+# The programme's public pages, made from its data rather than content pages: listed on the
+# home page after the content pages. (title, URL name, summary)
+PROGRAMME_PAGES = [
+    (
+        "Partners",
+        "partners:public",
+        "The organisations supporting Changing Futures Cambridgeshire & Peterborough, and what "
+        "they contribute.",
+    ),
+    (
+        "Materials and milestones",
+        "partners:timeline",
+        "What has happened so far, with the documents that go with it.",
+    ),
+    ("Newsletters", "newsletters:archive", "News from the programme, and how to subscribe."),
+    (
+        "Learning library",
+        "library:list",
+        "The briefing note on the Trusted Person approach, case studies and workshop outcomes.",
+    ),
+    (
+        "Get involved",
+        "contact:get-involved",
+        "Become a Trusted Person Champion, join the newsletter or share your lived experience.",
+    ),
+    ("Contact", "contact:contact", "Ask a question, give feedback or tell us you want to help."),
+]
 
 
 def _page_or_404(slug):
@@ -32,6 +61,9 @@ def home(request):
             "page": page,
             "body": render_markdown(page.body),
             "pages": selectors.pages_listed().exclude(slug="home"),
+            "programme_pages": [
+                (title, reverse(name), summary) for title, name, summary in PROGRAMME_PAGES
+            ],
             "areas": areas_of_disadvantage(),
             "can_edit": can(request.user, "site.edit_pages"),
             "champions": pledge_counts(),

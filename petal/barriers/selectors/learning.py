@@ -283,3 +283,32 @@ def learning_link_choices(actor, question) -> list[tuple[int, str]]:
         .only("id", "title")[:MAX_CHOICES]
     )
     return [(entry.pk, entry.title) for entry in withheld(rows)]
+
+
+# --- the public learning library -----------------------------------------------------------------
+
+
+def published_learning(*, q: str = "", area: str = "") -> QuerySet[LearningEntry]:
+    """Published learning for the public learning library (``petal.programme``): every word
+    typed must be in the title, the problem or the change, and the entry must be about the
+    area when one is given. A word that is part of the name of the person the entry's barrier
+    links to matches nothing in that entry, so a search cannot tell anyone that a name
+    withheld on the page is in the text."""
+    entries = LearningEntry.objects.filter(published_at__isnull=False)
+    for word in (q or "")[:MAX_QUERY].replace("\x00", " ").split()[:16]:
+        entries = entries.filter(
+            Q(title__icontains=word) | Q(problem__icontains=word) | Q(change__icontains=word)
+        ).exclude(
+            Q(barrier__person__full_name__icontains=word)
+            | Q(barrier__person__preferred_name__icontains=word)
+            | Q(barrier__person__aliases__name__icontains=word)
+        )
+    if area:
+        entries = entries.filter(areas__code=area)
+    return entries
+
+
+def published_learning_in(entry_ids) -> list[LearningEntry]:
+    """The published entries with these ids, with their areas, the linked people's names
+    withheld (a fixed handful of queries however many)."""
+    return withheld(_published().filter(pk__in=list(entry_ids)))

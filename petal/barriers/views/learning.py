@@ -127,10 +127,17 @@ def learning_publish(request, entry_id: int):
 
 
 def public_list(request):
+    # Feedback from people with lived experience, with what was done (published by the
+    # programme team from the co-production register), is the page's second section.
+    from petal.programme.selectors.coproduction import public_feedback_page
+
     return render(
         request,
         "barriers/learning/public_list.html",
-        {"page": selectors.public_page(page=request.GET.get("page", 1))},
+        {
+            "page": selectors.public_page(page=request.GET.get("page", 1)),
+            "feedback": public_feedback_page(page=request.GET.get("feedback_page", 1)),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from petal.consent.demo import INDIVIDUAL_EMAIL, load_consents
 from petal.directory.demo import load_services
 from petal.meetings.demo import load_demo as load_meetings
 from petal.people.demo import load_people
+from petal.programme.demo import load_demo as load_programme
 from petal.referrals.demo import load_referrals
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             champions = load_champions(password=password)
             barriers = load_barriers()
             meetings_held, actions = meeting_totals()
+            programme = load_programme()
         self.stdout.write(
             f"Demo data loaded ({people} fictional people, {consents} consents, "
             f"{services} services, {referrals} referrals)."
@@ -52,6 +54,8 @@ class Command(BaseCommand):
             f'"You said, we did"); {barriers.meetings} Tactical Group, Strategic Group and '
             "Public Service Board meetings."
         )
+        for sentence in programme:
+            self.stdout.write(sentence)
         users = [*users, *meetings.users, *champions.users, *barriers.users]
         self.stdout.write("Sign in at /sign-in with any of these:")
         width = max(len(u.email) for u in users)

@@ -1,0 +1,7 @@
+"""Rows of the access matrix for the programme app, one module per part, each with
+``PAGES`` and ``API_OPERATIONS`` (as in tests/test_access_matrix.py) and ``ids()``, which makes
+the records its rows' paths name and returns their ids."""
+
+from tests.access_rows import contact, coproduction, library, newsletters, partners, selfassessment
+
+ROW_MODULES = [partners, newsletters, library, selfassessment, coproduction, contact]
