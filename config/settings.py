@@ -86,6 +86,9 @@ PETAL_CONTACT_EMAIL = "changing.futures@cambridgeshire.gov.uk"
 PETAL_DEMO = env_bool("PETAL_DEMO", not PRODUCTION)
 # How long a safeguarding break-glass gives access to a record without consent (hours).
 PETAL_BREAK_GLASS_HOURS = env_int("PETAL_BREAK_GLASS_HOURS", 72)
+# How many reverse proxies in front of Petal append to X-Forwarded-For (0: none, so the header
+# is ignored). The public forms' spam limit counts per visitor address (petal.core.spam).
+PETAL_TRUSTED_PROXIES = max(env_int("PETAL_TRUSTED_PROXIES", 0), 0)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

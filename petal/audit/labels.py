@@ -147,6 +147,7 @@ ACTIONS = {
     "subscriber.subscribed": "Newsletter subscription asked for",
     "subscriber.confirmed": "Newsletter subscription confirmed",
     "subscriber.unsubscribed": "Unsubscribed from the newsletter",
+    "subscribers.purged": "Unconfirmed newsletter sign-ups deleted",
     "library.item_added": "Document added to the learning library",
     "library.item_changed": "Document in the learning library changed",
     "library.item_published": "Document published in the learning library",

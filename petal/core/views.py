@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
-from petal.core.errors import NotFound, ValidationFailed
+from petal.core.errors import Forbidden, NotFound, ValidationFailed
 from petal.core.forms import apply_errors
 
 
@@ -35,19 +36,25 @@ def server_error(request):
 
 def attempt(form, call, **kwargs):
     """Call a service for a submitted form: its result, or None with the service's refusal
-    shown on the form (what was typed is kept). Anything the reader may not see is 404."""
+    shown on the form (what was typed is kept). Anything the reader may not see is 404; what
+    they may see but their role does not allow them to do is 403."""
     try:
         return call(**kwargs)
     except NotFound as exc:
         raise Http404 from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
     except ValidationFailed as error:
         apply_errors(form, error)
         return None
 
 
 def or_404(call, *args, **kwargs):
-    """Call a selector or service: what the reader may not see (or what is missing) is 404."""
+    """Call a selector or service: what the reader may not see (or what is missing) is 404;
+    what they may see but their role does not allow is 403."""
     try:
         return call(*args, **kwargs)
     except NotFound as exc:
         raise Http404 from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc

@@ -3,8 +3,11 @@ marked. Nothing here reads the database: the rows come from
 ``petal.programme.selectors.partners.contributions_export``, which records the download.
 
 Text a person typed could start with = + - @ and be run as a formula by a spreadsheet
-program: such cells get a leading apostrophe. Numbers and dates are written as numbers and
-dates, never as text that could be a formula. The programme team's notes are not included.
+program. In the CSV such text gets a leading apostrophe (CSV has no way to say "this is
+text"). In the XLSX every text cell is written as the text it is, a string cell (never a
+formula), with Excel's "quote prefix" on formula-like text so editing the cell keeps it text:
+the reader sees exactly what was typed. Numbers and dates are written as numbers and dates. The
+programme team's notes are not included.
 """
 
 from __future__ import annotations
@@ -37,9 +40,13 @@ HEADERS = [
 
 
 def safe(value: str) -> str:
-    """Text for a spreadsheet cell: a formula-like start is neutralised with an apostrophe."""
+    """Text for a CSV cell: a formula-like start is neutralised with an apostrophe."""
     value = value or ""
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def _number(value: Decimal | None):
@@ -49,25 +56,26 @@ def _number(value: Decimal | None):
 
 
 def rows(contributions) -> list[list]:
-    """The cells of each contribution, typed (ints, floats, dates, text), headers first."""
+    """The cells of each contribution, typed (ints, floats, dates, text), headers first. Text
+    is as typed: each format guards formula-like text its own way."""
     table: list[list] = [HEADERS]
     for c in contributions:
         partner = c.partner
         table.append(
             [
                 c.reference,
-                safe(partner.organisation.name),
+                partner.organisation.name,
                 partner.get_tier_display(),
                 c.get_kind_display(),
                 "Committed" if c.status == "committed" else "Potential",
                 financial_year_label(c.financial_year),
                 c.amount,
-                safe(c.role),
+                c.role,
                 _number(c.hours_per_week),
                 _number(c.fte),
                 c.period_start,
                 c.period_end,
-                safe(c.description),
+                c.description,
                 c.withdrawn_at.date() if c.withdrawn_at else None,
             ]
         )
@@ -85,7 +93,7 @@ def _text(value) -> str:
 def write_csv(out, contributions) -> None:
     writer = csv.writer(out)
     for row in rows(contributions):
-        writer.writerow([_text(cell) for cell in row])
+        writer.writerow([safe(cell) if isinstance(cell, str) else _text(cell) for cell in row])
 
 
 def csv_text(contributions) -> str:
@@ -103,6 +111,13 @@ def xlsx_bytes(contributions) -> bytes:
     sheet.title = "Contributions"
     for row in rows(contributions):
         sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                # openpyxl makes "=…" a formula: write it as the text it is instead.
+                cell.data_type = "s"
+                if formula_like(cell.value):
+                    cell.quotePrefix = True
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter in ("K", "L", "N"):

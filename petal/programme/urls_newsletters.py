@@ -29,4 +29,9 @@ urlpatterns = [
         manage(views.publish),
         name="publish",
     ),
+    path(
+        "programme/newsletters/<int:newsletter_id>/retry",
+        manage(views.retry),
+        name="retry",
+    ),
 ]

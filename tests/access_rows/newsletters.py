@@ -1,6 +1,6 @@
 """Access-matrix rows for newsletters: the archive, subscribing, unsubscribing and images are
-public; writing, previewing, publishing and uploading images are the programme team's. A draft
-is as if it did not exist to the public."""
+public; writing, previewing, publishing, sending again and uploading images are the programme
+team's. A draft is as if it did not exist to the public."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     # POST only: a GET is refused once the role check has passed.
     "newsletters:publish": (
         "/programme/newsletters/{newsletter_draft}/publish",
+        allow(TEAM, ok_status=405),
+    ),
+    "newsletters:retry": (
+        "/programme/newsletters/{newsletter_draft}/retry",
         allow(TEAM, ok_status=405),
     ),
     "api:newsletters_list": ("/api/v1/newsletters", allow(EVERY_ROLE, anon=401)),

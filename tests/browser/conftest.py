@@ -101,6 +101,9 @@ def demo_people(demo):
 
 
 def axe_violations(page) -> list[str]:
+    # A click that navigates returns before the new document exists; wait for
+    # it to load so axe is injected into the page the test is looking at.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",

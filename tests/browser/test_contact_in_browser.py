@@ -24,6 +24,7 @@ def test_visitor_sends_the_contact_form_and_the_team_triages_it(page, demo):
     _no_violations(page, "get-involved")
     page.get_by_role("link", name="Tell us you would like to share your lived experience").click()
     expect(page.get_by_label("Sharing my lived experience")).to_be_checked()
+    expect(page.get_by_text("Share only what you are comfortable with.")).to_be_visible()
     page.get_by_role("button", name="Send message").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your name")
     _no_violations(page, "contact-errors")

@@ -54,6 +54,7 @@ def test_the_team_writes_publishes_and_sends_a_newsletter(page, demo, tmp_path):
     page.goto("/programme/")
     _checked(page, "programme-home")
     page.get_by_role("link", name="Newsletters", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Newsletters")
     _checked(page, "newsletters-manage")
 
     # An image first: uploaded, checked, and given Markdown to paste.
@@ -68,6 +69,7 @@ def test_the_team_writes_publishes_and_sends_a_newsletter(page, demo, tmp_path):
 
     page.goto("/programme/newsletters/")
     page.get_by_role("link", name="Write a newsletter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Write a newsletter")
     _checked(page, "newsletter-new")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Summary (optional)").fill("Letters now go to a safe address.")
@@ -132,6 +134,7 @@ def test_the_team_writes_publishes_and_sends_a_newsletter(page, demo, tmp_path):
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.PENDING, "opening the link alone confirms nothing"
     page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are subscribed")
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.CONFIRMED
     _checked(page, "newsletter-confirmed")

@@ -16,17 +16,8 @@ from petal.barriers.forms import barriers as forms
 from petal.barriers.models import RaisedAs
 from petal.barriers.selectors import barriers as selectors
 from petal.barriers.services import barriers as services
-from petal.core.errors import Forbidden
 from petal.core.views import attempt, or_404
 from petal.reference.selectors import governance_levels
-
-
-def _attempt(form, call, **kwargs):
-    """``attempt``, with an action the reader's role does not allow answered 403."""
-    try:
-        return attempt(form, call, **kwargs)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
 
 
 def barriers(request):
@@ -63,7 +54,7 @@ def barrier_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         for_trusted_person = data["raised_as"] == RaisedAs.FOR_TRUSTED_PERSON
-        barrier = _attempt(
+        barrier = attempt(
             form,
             services.barrier_raise,
             actor=user,
@@ -120,7 +111,7 @@ def barrier(request, barrier_id: int, me_too_form=None):
 def me_too(request, barrier_id: int):
     form = forms.MeTooForm(request.POST)
     if form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.me_too_add,
             actor=request.user,
@@ -144,7 +135,7 @@ def merge(request, barrier_id: int):
     choices = selectors.merge_choices(user, found) if found.is_decidable else []
     form = forms.MergeForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and found.is_decidable and form.is_valid():
-        merged = _attempt(
+        merged = attempt(
             form,
             services.barrier_merge,
             actor=user,

@@ -12,7 +12,7 @@ from petal.barriers.forms.decisions import REASON_FIELD, DecideForm
 from petal.barriers.selectors import barriers as selectors
 from petal.barriers.selectors import decisions as decision_selectors
 from petal.barriers.services import decisions as services
-from petal.core.errors import Forbidden, ValidationFailed
+from petal.core.errors import ValidationFailed
 from petal.core.views import attempt, or_404
 
 # The service's field names, as the form names them.
@@ -45,23 +45,20 @@ def decide(request, barrier_id: int):
     )
     if request.method == "POST" and barrier.is_decidable and form.is_valid():
         data = form.cleaned_data
-        try:
-            decision = attempt(
-                form,
-                _record,
-                actor=user,
-                barrier_id=barrier.pk,
-                meeting_id=data["meeting"],
-                outcome=data["outcome"],
-                reason=form.reason,
-                voice_kind=data["voice_kind"],
-                voice_said=data["voice_said"],
-                owner_email=data.get("owner_email") or "",
-                owner_organisation_id=data.get("owner_organisation") or None,
-                due_on=data.get("due_on"),
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+        decision = attempt(
+            form,
+            _record,
+            actor=user,
+            barrier_id=barrier.pk,
+            meeting_id=data["meeting"],
+            outcome=data["outcome"],
+            reason=form.reason,
+            voice_kind=data["voice_kind"],
+            voice_said=data["voice_said"],
+            owner_email=data.get("owner_email") or "",
+            owner_organisation_id=data.get("owner_organisation") or None,
+            due_on=data.get("due_on"),
+        )
         if decision is not None:
             messages.success(
                 request,

@@ -31,14 +31,6 @@ def _number(text) -> int | None:
     return int(text) if text.isascii() and text.isdecimal() and len(text) < 6 else None
 
 
-def _attempt(form, call, **kwargs):
-    """As ``attempt``: a refusal shows on the form; not a runner of the group is 403."""
-    try:
-        return attempt(form, call, **kwargs)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-
-
 def _post(request, call, **kwargs):
     """A one-button change: its refusal shown as a message on the page it returns to."""
     try:
@@ -116,7 +108,7 @@ def member_add(request, slug: str):
     form = forms.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member = _attempt(
+        member = attempt(
             form,
             services.member_add,
             actor=request.user,
@@ -150,7 +142,7 @@ def meeting_new(request, slug: str):
     form = forms.MeetingPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
-        meeting = _attempt(
+        meeting = attempt(
             form,
             services.governance_meeting_plan,
             actor=request.user,
@@ -184,7 +176,7 @@ def _meeting_forms(meeting, request=None, action=""):
 
 def _meeting_change(request, meeting, form):
     starts_at, ends_at = form.times()
-    return _attempt(
+    return attempt(
         form,
         services.governance_meeting_change,
         actor=request.user,
@@ -197,7 +189,7 @@ def _meeting_change(request, meeting, form):
 
 
 def _meeting_cancel(request, meeting, form):
-    return _attempt(
+    return attempt(
         form,
         services.governance_meeting_cancel,
         actor=request.user,
@@ -259,7 +251,7 @@ def agenda(request, meeting_id: int):
         return redirect(_meeting_url(meeting.pk, "agenda-heading"))
     form = forms.AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        item = _attempt(
+        item = attempt(
             form,
             services.agenda_item_add,
             actor=request.user,
@@ -294,7 +286,7 @@ def attendance(request, meeting_id: int):
         initial={"attended": [str(row.member.pk) for row in rows if row.attended]},
     )
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.attendance_record,
             actor=request.user,
@@ -316,7 +308,7 @@ def minutes(request, meeting_id: int):
     meeting = _runner_meeting(request, meeting_id)
     form = forms.MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        done = attempt(
             form,
             services.minutes_record,
             actor=request.user,
@@ -338,7 +330,7 @@ def action_new(request, meeting_id: int):
     form = forms.ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        action = _attempt(
+        action = attempt(
             form,
             services.governance_action_add,
             actor=request.user,

@@ -5,26 +5,13 @@ or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from petal.barriers.forms import learning as forms
 from petal.barriers.selectors import learning as selectors
 from petal.barriers.services import learning as services
-from petal.core.errors import Forbidden, NotFound
 from petal.core.views import attempt, or_404
-
-
-def _found(call, *args):
-    """A selector's answer: unseen or missing is 404, seen but not allowed is 403."""
-    try:
-        return call(*args)
-    except NotFound as exc:
-        raise Http404 from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
 
 
 def _initial(view) -> dict:
@@ -42,24 +29,21 @@ def _initial(view) -> dict:
 
 
 def learning_write(request, barrier_id: int):
-    view = _found(selectors.learning_write_view, request.user, barrier_id)
+    view = or_404(selectors.learning_write_view, request.user, barrier_id)
     form = forms.LearningForm(request.POST or None, initial=_initial(view))
     if request.method == "POST" and view.writable and form.is_valid():
         data = form.cleaned_data
-        try:
-            entry = attempt(
-                form,
-                services.learning_write,
-                actor=request.user,
-                barrier_id=view.barrier.pk,
-                title=data["title"],
-                problem=data["problem"],
-                change=data["change"],
-                contact=data["contact"],
-                areas=data["areas"],
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+        entry = attempt(
+            form,
+            services.learning_write,
+            actor=request.user,
+            barrier_id=view.barrier.pk,
+            title=data["title"],
+            problem=data["problem"],
+            change=data["change"],
+            contact=data["contact"],
+            areas=data["areas"],
+        )
         if entry is not None:
             messages.success(
                 request,
@@ -103,17 +87,14 @@ def learning_publish(request, entry_id: int):
     form = forms.PublishForm(request.POST)
     if form.is_valid():
         publish = form.cleaned_data["publish"] == "yes"
-        try:
-            entry = attempt(
-                form,
-                services.learning_publish,
-                actor=request.user,
-                entry_id=entry_id,
-                publish=publish,
-                confirmed=form.cleaned_data["confirm"],
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+        entry = attempt(
+            form,
+            services.learning_publish,
+            actor=request.user,
+            entry_id=entry_id,
+            publish=publish,
+            confirmed=form.cleaned_data["confirm"],
+        )
         if entry is not None:
             messages.success(
                 request,

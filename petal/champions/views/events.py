@@ -4,6 +4,7 @@ missing to anyone but the programme team, exactly as one that does not exist."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +14,6 @@ from petal.champions.forms import events as forms
 from petal.champions.models import EventStatus
 from petal.champions.selectors import events as selectors
 from petal.champions.services import events as services
-from petal.core.errors import Forbidden
 from petal.core.views import attempt, or_404
 from petal.site.rendering import render_markdown
 
@@ -113,7 +113,8 @@ def register(request, event_id: int):
         call = services.event_register if action == "register" else services.event_unregister
         try:
             done = attempt(form, call, actor=request.user, event_id=event_id)
-        except Forbidden as exc:
+        except PermissionDenied as exc:
+            # An event the reader may not register for is, to them, not there.
             raise Http404 from exc
         if done is not None:
             if action == "register":

@@ -137,16 +137,13 @@ def _link_learning(request, question_id: int):
         raise PermissionDenied("Only the question's author or the programme team links learning")
     form = forms.LearningLinkForm(request.POST, choices=choices)
     if form.is_valid():
-        try:
-            link = attempt(
-                form,
-                learning_services.learning_link,
-                actor=request.user,
-                entry_id=form.cleaned_data["entry"],
-                question_id=view.question.pk,
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+        link = attempt(
+            form,
+            learning_services.learning_link,
+            actor=request.user,
+            entry_id=form.cleaned_data["entry"],
+            question_id=view.question.pk,
+        )
         if link is not None:
             messages.success(request, "The learning is linked to this question.")
             return _back_to(view.question.pk, "learning")

@@ -2,7 +2,8 @@
 /api/v1/milestones: the same selectors as the pages.
 
 Every worker (``programme.view``) reads what the public site shows: listed partners and the
-kinds of support they give, the totals, and published milestones. Contributions pledge by
+kinds of support they give, the totals (of listed partners' contributions only, as on the public
+page), and published milestones. Contributions pledge by
 pledge are for ``contributions.view`` (the programme team and governance members), without the
 programme team's notes. The programme team also sees partners not listed publicly."""
 
@@ -158,10 +159,12 @@ class SummaryQuery(Schema):
     "/contributions/summary",
     response=SummaryOut,
     summary="Contribution totals in pounds by kind and status",
+    description="The public figures: contributions not withdrawn of partners listed publicly.",
 )
 def contributions_summary(request, query: Query[SummaryQuery]):
     require(request, "programme.view")
-    totals = contribution_totals(financial_year=query.financial_year)
+    # The public figures, whoever asks: partners not listed yet are left out.
+    totals = contribution_totals(financial_year=query.financial_year, public=True)
     return SummaryOut(
         financial_year=query.financial_year,
         **{key: ByStatus(**totals[key]) for key in ("financial", "staffing", "other", "total")},

@@ -43,7 +43,11 @@ class ContactForm(HumanCheckForm):
         label="Your message",
         max_length=MAX_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Please do not include details about your health or anyone else's.",
+        help_text=(
+            "Share only what you are comfortable with. You do not need to give details of your "
+            "health or situation, or anyone else's, to get in touch. If you would like to share "
+            "your lived experience, the programme team will reply to talk about taking part."
+        ),
         error_messages={
             "required": "Enter your message",
             "max_length": f"Your message must be {MAX_MESSAGE:,} characters or fewer",

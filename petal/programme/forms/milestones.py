@@ -43,6 +43,7 @@ class MilestoneForm(forms.Form):
         required=False,
         choices=[("", "Not known"), *((str(n), calendar.month_name[n]) for n in range(1, 13))],
         help_text="Leave as ‘Not known’ if only the year is known",
+        error_messages={"invalid_choice": "Choose the month from the list"},
     )
     day = forms.CharField(
         label="Day (optional)",
@@ -63,7 +64,10 @@ class MilestoneForm(forms.Form):
         label="Document",
         choices=DOCUMENT_CHOICES,
         initial="none",
-        error_messages={"required": "Choose what the milestone links to"},
+        error_messages={
+            "required": "Choose what the milestone links to",
+            "invalid_choice": "Choose what the milestone links to from the list",
+        },
     )
     document_title = forms.CharField(
         label="Document title",
@@ -80,8 +84,18 @@ class MilestoneForm(forms.Form):
         help_text="Starting with https://",
         error_messages={"max_length": "The address must be 500 characters or fewer"},
     )
-    newsletter = forms.ChoiceField(label="Newsletter", required=False)
-    library_item = forms.ChoiceField(label="Learning library document", required=False)
+    newsletter = forms.ChoiceField(
+        label="Newsletter",
+        required=False,
+        error_messages={"invalid_choice": "Choose a published newsletter from the list"},
+    )
+    library_item = forms.ChoiceField(
+        label="Learning library document",
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose a document the public can read from the list",
+        },
+    )
     published = forms.BooleanField(
         label="Show it on the public milestones page", required=False, initial=True
     )

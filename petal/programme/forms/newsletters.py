@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from petal.core.forms import GovukDateField
 from petal.core.spam import HumanCheckForm
@@ -62,6 +64,10 @@ class PublishForm(forms.Form):
     )
 
 
+class RetryForm(forms.Form):
+    """Send a newsletter again to those it could not be sent to: nothing to fill in."""
+
+
 class SubscribeForm(HumanCheckForm):
     email = forms.CharField(
         label="Email address",
@@ -69,3 +75,15 @@ class SubscribeForm(HumanCheckForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={"required": "Enter your email address"},
     )
+
+    def clean_email(self) -> str:
+        # Checked here as well as by the service, so a mistyped address is a mistake on the
+        # form and never counts against the visitor's hourly limit.
+        email = self.cleaned_data["email"].replace("\x00", "").strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                "Enter an email address in the correct format, like name@example.com"
+            ) from None
+        return email

@@ -2,9 +2,10 @@
 
 The public reads (the list, its search, an item's page and its PDF, and anything else on the
 site linking to a document, such as the milestones) all start from ``public_items()``: a
-published document that, if it is a case study, has at least one agreement to its use recorded
-and none withdrawn. The rule is in the database query, so withdrawing an agreement takes a
-case study off every public page at once.
+published document with no agreement to its use withdrawn (whatever its kind: a case study's
+kind cannot be changed once an agreement is recorded, and even if it were, the withdrawal still
+holds) and, if it is a case study, at least one agreement recorded. The rule is in the database
+query, so withdrawing an agreement takes a case study off every public page at once.
 
 The public list mixes the library's documents with published learning from barriers
 (``petal.barriers.selectors.learning``, read only through it): one list, newest first, which
@@ -62,17 +63,20 @@ def _areas() -> Prefetch:
     return Prefetch("areas", queryset=AreaOfDisadvantage.objects.order_by("order", "pk"))
 
 
-def _consents_in_force() -> Q:
-    """A case study may be public: at least one agreement recorded, none withdrawn."""
-    consents = CaseStudyConsent.objects.filter(item=OuterRef("pk"))
-    return Exists(consents) & ~Exists(consents.filter(withdrawn_at__isnull=False))
+def _agreements():
+    return CaseStudyConsent.objects.filter(item=OuterRef("pk"))
 
 
 def public_items() -> QuerySet[LibraryItem]:
-    """The documents the public may read: published, and — for a case study — with at least
-    one agreement to its use and none withdrawn. Every public read starts here."""
-    return LibraryItem.objects.filter(published_at__isnull=False).filter(
-        ~Q(kind=LibraryKind.CASE_STUDY) | _consents_in_force()
+    """The documents the public may read: published, with no agreement to its use ever
+    withdrawn (whatever its kind now: changing a withdrawn case study's kind must not bring it
+    back), and — for a case study — at least one agreement recorded. Every public read starts
+    here."""
+    agreements = _agreements()
+    return (
+        LibraryItem.objects.filter(published_at__isnull=False)
+        .filter(~Exists(agreements.filter(withdrawn_at__isnull=False)))
+        .filter(~Q(kind=LibraryKind.CASE_STUDY) | Exists(agreements))
     )
 
 
@@ -285,12 +289,12 @@ STATUS_LABELS = {
 
 
 def status_of(item: LibraryItem) -> str:
-    """Where a document stands, from its consent counts (``_with_consent_counts``)."""
-    if item.kind == LibraryKind.CASE_STUDY:
-        if item.consents_withdrawn:
-            return STATUS_WITHDRAWN
-        if item.published_at and not item.consents_recorded:
-            return STATUS_NO_CONSENT
+    """Where a document stands, from its consent counts (``_with_consent_counts``): a withdrawn
+    agreement withholds it whatever its kind (as ``public_items`` does)."""
+    if item.consents_withdrawn:
+        return STATUS_WITHDRAWN
+    if item.kind == LibraryKind.CASE_STUDY and item.published_at and not item.consents_recorded:
+        return STATUS_NO_CONSENT
     return STATUS_PUBLIC if item.published_at else STATUS_DRAFT
 
 

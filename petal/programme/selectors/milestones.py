@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from petal.access.policy import can
 from petal.core.errors import NotFound
@@ -36,14 +36,10 @@ def date_label(day: dt.date, precision: str) -> str:
     return f"{day.day} {day:%B} {day.year}"
 
 
-def public_url(name: str, pk: int) -> str | None:
+def public_url(name: str, pk: int) -> str:
     """The public page of a newsletter (``newsletters:newsletter``) or a library document
-    (``library:item``), or None while that page does not exist in this build (the parts are
-    built separately): the milestone then shows its document as still to come."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
+    (``library:item``)."""
+    return reverse(name, args=[pk])
 
 
 @dataclass
@@ -79,20 +75,16 @@ def _rows(milestones) -> list[MilestoneRow]:
         if m.document_url:
             document = Document(m.document_title or m.title, m.document_url)
         elif m.newsletter_id:
-            url = public_url("newsletters:newsletter", m.newsletter_id)
             if m.newsletter.status != NewsletterStatus.PUBLISHED:
                 reason = "The linked newsletter is not published yet"
-            elif url is None:
-                reason = "The newsletter archive is not on the site yet"
             else:
+                url = public_url("newsletters:newsletter", m.newsletter_id)
                 document = Document(m.document_title or m.newsletter.title, url)
         elif m.library_item_id:
-            url = public_url("library:item", m.library_item_id)
             if m.library_item_id not in readable:
                 reason = "The linked library document is not public"
-            elif url is None:
-                reason = "The learning library is not on the site yet"
             else:
+                url = public_url("library:item", m.library_item_id)
                 document = Document(m.document_title or m.library_item.title, url)
         elif m.document_expected:
             reason = "No document is linked"

@@ -43,15 +43,26 @@ def _id(value) -> int:
     return found
 
 
-def _with_counts(queryset: QuerySet) -> QuerySet:
-    def count(status):
-        return Count("deliveries", filter=Q(deliveries__status=status))
+# The error on a delivery claimed for sending whose worker stopped before it could say how it
+# went: the email may have arrived, so it is never sent again.
+INTERRUPTED = "Interrupted"
 
+
+def _with_counts(queryset: QuerySet) -> QuerySet:
+    def count(status, also=None):
+        where = Q(deliveries__status=status)
+        return Count("deliveries", filter=where & also if also is not None else where)
+
+    failed = DeliveryStatus.FAILED
     return queryset.annotate(
         sent_count=count(DeliveryStatus.SENT),
-        failed_count=count(DeliveryStatus.FAILED),
+        failed_count=count(failed),
         skipped_count=count(DeliveryStatus.SKIPPED),
         queued_count=count(DeliveryStatus.QUEUED),
+        # Failed for certain (the mail server refused it or could not be reached): may be
+        # sent again. Interrupted: may have arrived, so it is not.
+        retryable_count=count(failed, ~Q(deliveries__error=INTERRUPTED)),
+        interrupted_count=count(failed, Q(deliveries__error=INTERRUPTED)),
     )
 
 

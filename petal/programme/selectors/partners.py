@@ -1,9 +1,10 @@
 """Every read of partners and their contributions: the programme team's list and partner pages,
-the totals (public: the public partners page and the API summary), the export and the API.
+the totals, the export and the API.
 
 Partners and their pledges are not personal data. The public sees which listed partners support
-the programme, and how (financially, with staff, in other ways), and the totals; each partner's
-pledges, pledge by pledge, are for ``contributions.view`` (the programme team and governance
+the programme, and how (financially, with staff, in other ways), and the totals of listed
+partners' pledges (a partner not announced yet never moves a public figure); the programme
+team's totals count every partner. Each partner's pledges, pledge by pledge, are for ``contributions.view`` (the programme team and governance
 members). A withdrawn contribution is kept for the record but leaves every total.
 """
 
@@ -87,26 +88,37 @@ def _empty() -> dict:
     return {status: 0 for status in STATUSES}
 
 
-def contribution_totals(*, financial_year: int | None = None) -> dict:
+def contribution_totals(*, financial_year: int | None = None, public: bool = False) -> dict:
     """What partners have pledged, in whole pounds, by kind and status, and in total, over
     every contribution not withdrawn (one financial year, or all of them): one grouped query.
 
+    ``public=True`` gives the public figures (the public partners page, the API summary): only
+    listed partners' contributions count, so a partner not yet announced never moves them.
+    Otherwise (the programme team's pages) every partner's count, and ``"unlisted"`` says how
+    much of that is from partners not listed publicly yet.
+
     ``{"financial": {"committed": 377000, "potential": 180000}, "staffing": {…}, "other": {…},
-    "total": {…}, "staffing_fte": {…}, "staffing_hours": {…}}``. Staffing and other
-    contributions count in pounds only where a value was given; staff time is added up as
-    full-time equivalents and as hours a week."""
+    "total": {…}, "staffing_fte": {…}, "staffing_hours": {…}, "unlisted": {"committed": 0,
+    "potential": 0, "contributions": 0}}``. Staffing and other contributions count in pounds
+    only where a value was given; staff time is added up as full-time equivalents and as hours
+    a week."""
     rows = _live()
+    if public:
+        rows = rows.filter(partner__listed=True)
     if financial_year is not None:
         rows = rows.filter(financial_year=financial_year)
     grouped = (
         rows.order_by()
-        .values("kind", "status")
-        .annotate(amount=Sum("amount"), fte=Sum("fte"), hours=Sum("hours_per_week"))
+        .values("kind", "status", "partner__listed")
+        .annotate(
+            amount=Sum("amount"), fte=Sum("fte"), hours=Sum("hours_per_week"), count=Count("id")
+        )
     )
     totals: dict = {kind: _empty() for kind in KINDS}
     totals["total"] = _empty()
     totals["staffing_fte"] = {s: Decimal("0") for s in STATUSES}
     totals["staffing_hours"] = {s: Decimal("0") for s in STATUSES}
+    totals["unlisted"] = {**_empty(), "contributions": 0}
     for row in grouped:
         kind, status = row["kind"], row["status"]
         if kind not in KINDS or status not in STATUSES:
@@ -117,6 +129,9 @@ def contribution_totals(*, financial_year: int | None = None) -> dict:
         if kind == ContributionKind.STAFFING:
             totals["staffing_fte"][status] += Decimal(row["fte"] or 0)
             totals["staffing_hours"][status] += Decimal(row["hours"] or 0)
+        if not row["partner__listed"]:
+            totals["unlisted"][status] += amount
+            totals["unlisted"]["contributions"] += row["count"]
     return totals
 
 
@@ -326,6 +341,20 @@ class PartnersOverview:
     def table(self) -> list[TotalsRow]:
         return totals_table(self.totals)
 
+    @property
+    def unlisted(self) -> dict:
+        """How much of the totals is from partners not listed publicly yet (the public page
+        leaves it out)."""
+        return self.totals["unlisted"]
+
+    @property
+    def unlisted_committed(self) -> str:
+        return pounds(self.unlisted["committed"])
+
+    @property
+    def unlisted_potential(self) -> str:
+        return pounds(self.unlisted["potential"])
+
 
 def partners_overview(
     actor, *, financial_year: int | None = None, years: list[int] | None = None
@@ -428,10 +457,11 @@ class PublicPartners:
 
 
 def public_partners() -> PublicPartners:
-    """The public partners page: the totals (committed and potential, every year) and the
-    listed partners by tier with the kinds of support they give, never what each gives."""
+    """The public partners page: the totals of listed partners' contributions (committed and
+    potential, every year) and the listed partners by tier with the kinds of support they
+    give, never what each gives."""
     partners = partner_rows(listed_only=True)
-    return PublicPartners(totals=contribution_totals(), groups=_grouped(partners))
+    return PublicPartners(totals=contribution_totals(public=True), groups=_grouped(partners))
 
 
 # --- the API ------------------------------------------------------------------------------------

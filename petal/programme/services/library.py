@@ -37,6 +37,10 @@ CONSENT_WITHDRAWN = (
     "It stays off the public site."
 )
 NOT_A_CASE_STUDY = "Agreements to use a document are recorded for case studies only"
+KIND_FIXED = (
+    "Agreements to use this document are recorded, so its kind cannot be changed. Add it again "
+    "as a new document of the kind you want"
+)
 
 
 def _require_team(actor) -> None:
@@ -157,7 +161,8 @@ def library_item_change(
     *, actor, item_id, kind, title, summary="", body, tags="", areas=(), issued_on=None
 ) -> LibraryItem:
     """Change a document. A published one stays published (a case study stays public only
-    while its agreements allow)."""
+    while its agreements allow). The kind of a document with agreements recorded cannot be
+    changed."""
     _require_team(actor)
     item = _locked(item_id)
     data = _fields(
@@ -169,6 +174,9 @@ def library_item_change(
         areas=areas,
         issued_on=issued_on,
     )
+    if data["kind"] != item.kind and CaseStudyConsent.objects.filter(item=item).exists():
+        # An agreement (or its withdrawal) belongs to the case study it was given for.
+        fail("kind", KIND_FIXED)
     tags_, areas_ = data.pop("tags"), data.pop("areas")
     changed = sorted(name for name, value in data.items() if getattr(item, name) != value)
     for name, value in data.items():
@@ -191,12 +199,12 @@ def library_item_publish(*, actor, item_id, publish: bool) -> LibraryItem:
     _require_team(actor)
     item = _locked(item_id)
     if publish:
-        if item.kind == LibraryKind.CASE_STUDY:
-            consents = CaseStudyConsent.objects.filter(item=item)
-            if consents.filter(withdrawn_at__isnull=False).exists():
-                raise ValidationFailed(CONSENT_WITHDRAWN)
-            if not consents.exists():
-                raise ValidationFailed(NO_CONSENT)
+        consents = CaseStudyConsent.objects.filter(item=item)
+        # Whatever its kind now: a withdrawn agreement keeps it off the public site.
+        if consents.filter(withdrawn_at__isnull=False).exists():
+            raise ValidationFailed(CONSENT_WITHDRAWN)
+        if item.kind == LibraryKind.CASE_STUDY and not consents.exists():
+            raise ValidationFailed(NO_CONSENT)
         if item.published_at is None:
             item.published_at = timezone.now()
             item.save(update_fields=["published_at", "updated_at"])

@@ -10,7 +10,9 @@ confirmed at that moment (if not, the delivery is "skipped"). A failure is recor
 delivery (the error's class name only: an SMTP error can quote the address) and the others go
 on. A delivery is claimed before its email leaves (marked failed, "Interrupted") and marked
 sent once it has, so two workers never send the same one, and a worker stopped mid-send leaves
-a record saying it may not have arrived rather than sending it again.
+a record saying it may not have arrived rather than sending it again. The programme team can
+send a newsletter again to the deliveries that failed for certain (``newsletter_retry``), never
+to the interrupted ones.
 
 Subscribing: a new address is kept "pending" and emailed a signed link, valid for
 ``CONFIRM_DAYS`` days, to confirm it (double opt-in); only a confirmed address is ever sent a
@@ -31,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,6 +52,7 @@ from petal.programme.models import (
     Subscriber,
     SubscriberStatus,
 )
+from petal.programme.selectors.newsletters import INTERRUPTED
 from petal.site.rendering import IMAGE_SRC, images_in
 
 MAX_TITLE = 200
@@ -58,7 +62,6 @@ MAX_ALT = 300
 CONFIRM_DAYS = 7
 CONFIRM_SALT = "petal.programme.newsletter-subscribe"
 RESEND_MINUTES = 10
-INTERRUPTED = "Interrupted"
 CHUNK = 200
 
 CONFIRM_SUBJECT = "Confirm your newsletter subscription"
@@ -296,21 +299,28 @@ def _send_one(rendered, delivery: NewsletterDelivery, connection) -> str:
     return "sent"
 
 
-def newsletter_deliver(*, newsletter_id: int) -> dict:
+def newsletter_deliver(*, newsletter_id: int, delivery_ids=None) -> dict:
     """The task worker's part: queue a delivery for every confirmed subscriber without one, then
     send every queued delivery (re-checking each subscriber is still confirmed). Returns how many
-    were sent, skipped and failed in this run. Safe to run again: nobody gets a second copy."""
-    newsletter = _queue_deliveries(newsletter_id)
+    were sent, skipped and failed in this run. Safe to run again: nobody gets a second copy.
+
+    With ``delivery_ids`` (sending again after failures, ``newsletter_retry``) only those
+    deliveries, if still queued, are sent: nobody new is added."""
     counts = {"sent": 0, "skipped": 0, "failed": 0}
+    if delivery_ids is None:
+        newsletter = _queue_deliveries(newsletter_id)
+    else:
+        newsletter = Newsletter.objects.filter(
+            pk=newsletter_id, status=NewsletterStatus.PUBLISHED, send_requested_at__isnull=False
+        ).first()
     if newsletter is None:
         return counts
     rendered = mailing.prepare(newsletter)
     # The ids first: SQLite does not isolate a cursor from writes to the table it reads.
-    queued = list(
-        NewsletterDelivery.objects.filter(
-            newsletter=newsletter, status=DeliveryStatus.QUEUED
-        ).values_list("pk", flat=True)
-    )
+    queued = NewsletterDelivery.objects.filter(newsletter=newsletter, status=DeliveryStatus.QUEUED)
+    if delivery_ids is not None:
+        queued = queued.filter(pk__in=[int(pk) for pk in delivery_ids])
+    queued = list(queued.order_by("pk").values_list("pk", flat=True))
     connection = get_connection()
     try:
         for start in range(0, len(queued), CHUNK):
@@ -331,6 +341,42 @@ def newsletter_deliver(*, newsletter_id: int) -> dict:
         if first or any(counts.values()):
             audit_record(actor=None, action="newsletter.sent", obj=newsletter, data=counts)
     return counts
+
+
+NOTHING_TO_RETRY = "There is nothing to send again: no email to a subscriber failed"
+
+
+@transaction.atomic
+def newsletter_retry(*, actor, newsletter_id) -> int:
+    """Send a published newsletter again to the subscribers it could not be sent to (the mail
+    server refused it or could not be reached), through the task worker. Deliveries that were
+    interrupted mid-send are left alone: the email may have arrived, and nobody is sent a second
+    copy. A subscriber who has unsubscribed since is skipped, as always. Returns how many were
+    queued again."""
+    _require_team(actor)
+    newsletter = _locked(newsletter_id)
+    if newsletter.status != NewsletterStatus.PUBLISHED or newsletter.send_requested_at is None:
+        fail("retry", "Only a newsletter that has been sent can be sent again")
+    failed = NewsletterDelivery.objects.filter(
+        newsletter=newsletter, status=DeliveryStatus.FAILED
+    ).exclude(error=INTERRUPTED)
+    ids = list(failed.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        fail("retry", NOTHING_TO_RETRY)
+    count = NewsletterDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.QUEUED, error="", queued_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="newsletter.sent",
+        obj=newsletter,
+        data={"retry": True, "count": count},
+    )
+    from petal.programme.tasks import send_newsletter
+
+    pk = newsletter.pk
+    transaction.on_commit(lambda: send_newsletter.enqueue(newsletter_id=pk, delivery_ids=ids))
+    return count
 
 
 # --- subscribing ---------------------------------------------------------------------------------
@@ -494,3 +540,50 @@ def subscriber_unsubscribe(*, token: str, one_click: bool = False) -> Subscriber
         data={"one_click": one_click},
     )
     return subscriber
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+# A day beyond the confirmation link's life, so a link opened just before it expires is never
+# cut short.
+PURGE_AFTER_DAYS = CONFIRM_DAYS + 1
+
+
+@transaction.atomic
+def subscribers_purge_unconfirmed(*, now=None, older_than_days: int = PURGE_AFTER_DAYS) -> int:
+    """Delete every address still waiting for confirmation whose last confirmation link was
+    sent more than ``older_than_days`` days before ``now`` (its link has expired): nobody proved
+    the address was theirs, so it is not kept. One audit event says how many (none when there
+    were none); running it again deletes nothing more. Returns how many were deleted.
+
+    An address that was subscribed before, unsubscribed and then asked again without confirming
+    is not deleted (the record of what it was sent stays) but goes back to "unsubscribed", as it
+    was before it asked. Confirmed and unsubscribed addresses are never touched."""
+    if older_than_days < 0:
+        raise ValueError("older_than_days must not be negative")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=older_than_days)
+    expired = Subscriber.objects.filter(status=SubscriberStatus.PENDING).filter(
+        Q(confirmation_sent_at__lt=cutoff)
+        | Q(confirmation_sent_at__isnull=True, created_at__lt=cutoff)
+    )
+    # The status is asked again as each is changed: someone confirming as this runs keeps it.
+    went_back = expired.filter(Q(confirmed_at__isnull=False) | Q(deliveries__isnull=False))
+    back = Subscriber.objects.filter(
+        pk__in=list(went_back.order_by().values_list("pk", flat=True).distinct()),
+        status=SubscriberStatus.PENDING,
+    ).update(status=SubscriberStatus.UNSUBSCRIBED)
+    ids = list(expired.order_by().values_list("pk", flat=True))
+    deleted = 0
+    if ids:
+        _, per_model = Subscriber.objects.filter(
+            pk__in=ids, status=SubscriberStatus.PENDING
+        ).delete()
+        deleted = per_model.get(Subscriber._meta.label, 0)
+    if deleted or back:
+        audit_record(
+            actor=None,
+            action="subscribers.purged",
+            object_type="programme.subscriber",
+            data={"count": deleted, "back_to_unsubscribed": back},
+        )
+    return deleted

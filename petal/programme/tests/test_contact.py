@@ -1,14 +1,18 @@
 """The public contact form: a message is kept, acknowledged to its sender and the programme team
-told one is waiting (fixed text, the reference and a link, never what was written); spam is
-answered the same way with nothing kept or sent; the programme team alone reads and triages
-messages, and every read is audited."""
+told one is waiting (fixed text, the reference and a link, never what was written). A bot that
+fills the hidden field is answered the same way with nothing kept or sent; a person whose form
+only looks automated (too fast, stale, no valid stamp, too many from one address) is shown it
+again with everything typed kept. The programme team alone reads and triages messages, and
+every read is audited."""
 
 from __future__ import annotations
 
+import re
 import time
+from types import SimpleNamespace
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -151,22 +155,11 @@ def test_bad_input_is_refused_with_a_message_and_kept(
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"website": "http://cheap-pills.example"},
-        {"started": "NOW"},
-        {"started": "12345:forged"},
-        {"started": ""},
-    ],
-)
-def test_spam_is_answered_the_same_way_and_nothing_kept_or_sent(
-    client, team, overrides, django_capture_on_commit_callbacks
+def test_a_bot_filling_the_honeypot_is_thanked_and_nothing_kept_or_sent(
+    client, team, django_capture_on_commit_callbacks
 ):
-    if overrides.get("started") == "NOW":
-        overrides = {"started": spam.stamp(time.time())}  # sent back at once: too fast
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/contact", good(**overrides))
+        response = client.post("/contact", good(website="http://cheap-pills.example"))
     assert response.status_code == 302
     assert response.url == "/contact/sent"
     assert not ContactMessage.objects.exists()
@@ -174,14 +167,122 @@ def test_spam_is_answered_the_same_way_and_nothing_kept_or_sent(
     assert not AuditEvent.objects.filter(action="contact.received").exists()
 
 
-def test_one_address_sending_too_many_is_dropped(client, django_capture_on_commit_callbacks):
-    for n in range(spam.PER_HOUR + 2):
+def _stamp_in(content: str) -> str:
+    found = re.search(r'name="started" value="([^"]*)"', content) or re.search(
+        r'value="([^"]*)" name="started"', content
+    )
+    assert found, "the form has a time stamp"
+    return found.group(1)
+
+
+def _shown_again_with_everything_kept(response, message: str) -> str:
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<title>Error: " in content
+    assert "govuk-error-summary" in content
+    assert message in content
+    assert 'value="Alex Visitor"' in content
+    assert 'value="alex@example.org"' in content
+    assert 'value="question" checked' in content
+    assert SECRET in content
+    return content
+
+
+@pytest.mark.parametrize(
+    "started",
+    [
+        pytest.param("NOW", id="too fast"),
+        pytest.param("STALE", id="stale: typed overnight"),
+        pytest.param("12345:forged", id="forged stamp"),
+        pytest.param("", id="no stamp"),
+    ],
+)
+def test_a_doubtful_stamp_asks_the_person_to_send_again_keeping_what_they_typed(
+    client, team, started, django_capture_on_commit_callbacks, monkeypatch
+):
+    if started == "NOW":
+        started = spam.stamp(time.time() - 1)  # sent back a second after it was shown
+    elif started == "STALE":
+        started = spam.stamp(time.time() - spam.MAX_SECONDS - 3600)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/contact", good(started=started))
+    content = _shown_again_with_everything_kept(response, spam.ASK_AGAIN_MESSAGE)
+    assert 'href="#id_name"' in content
+    assert not ContactMessage.objects.exists()
+    assert mail.outbox == []
+    # A fresh stamp: once it is a few seconds old, sending the same form again works.
+    fresh = _stamp_in(content)
+    assert fresh != started
+    shown = int(signing.Signer(salt=spam.SALT).unsign(fresh))
+    assert abs(shown - time.time()) < 5
+    later = shown + spam.MIN_SECONDS + 1
+    monkeypatch.setattr(spam, "time", SimpleNamespace(time=lambda: later))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/contact", good(started=fresh))
+    assert again.url == "/contact/sent"
+    assert ContactMessage.objects.get().message == SECRET
+
+
+def test_a_message_typed_overnight_is_not_lost(client):
+    # The stamp is from yesterday evening; the message is sent the next morning.
+    overnight = spam.stamp(time.time() - 14 * 3600 - spam.MAX_SECONDS)
+    response = client.post("/contact", good(started=overnight))
+    content = _shown_again_with_everything_kept(response, spam.ASK_AGAIN_MESSAGE)
+    assert _stamp_in(content) != overnight
+
+
+def test_one_address_sending_too_many_is_told_and_keeps_what_it_typed(client):
+    for n in range(spam.PER_HOUR):
         response = client.post("/contact", good(message=f"Message {n}"), REMOTE_ADDR="203.0.113.9")
         assert response.url == "/contact/sent"
+    response = client.post("/contact", good(), REMOTE_ADDR="203.0.113.9")
+    _shown_again_with_everything_kept(response, spam.TOO_MANY_MESSAGE)
     assert ContactMessage.objects.count() == spam.PER_HOUR
     # Another address is not held back.
-    client.post("/contact", good(), REMOTE_ADDR="203.0.113.10")
+    response = client.post("/contact", good(), REMOTE_ADDR="203.0.113.10")
+    assert response.url == "/contact/sent"
     assert ContactMessage.objects.count() == spam.PER_HOUR + 1
+
+
+def test_only_valid_messages_count_towards_the_limit(client):
+    address = {"REMOTE_ADDR": "203.0.113.11"}
+    for _ in range(spam.PER_HOUR * 2):
+        # Mistakes, doubtful stamps and the honeypot are not counted.
+        assert client.post("/contact", good(name=""), **address).status_code == 200
+        assert client.post("/contact", good(started=""), **address).status_code == 200
+        assert client.post("/contact", good(website="x"), **address).status_code == 302
+    assert not ContactMessage.objects.exists()
+    for n in range(spam.PER_HOUR):
+        response = client.post("/contact", good(message=f"Message {n}"), **address)
+        assert response.url == "/contact/sent"
+    assert ContactMessage.objects.count() == spam.PER_HOUR
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_visitor(client, settings):
+    settings.PETAL_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(spam.PER_HOUR):
+        response = client.post(
+            "/contact", good(), HTTP_X_FORWARDED_FOR=f"9.9.9.{n}, 203.0.113.20", **proxy
+        )
+        assert response.url == "/contact/sent"
+    # The same visitor (whatever it puts on the left of the header) is over the limit...
+    response = client.post(
+        "/contact", good(), HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.20", **proxy
+    )
+    _shown_again_with_everything_kept(response, spam.TOO_MANY_MESSAGE)
+    # ...but another visitor behind the same proxy is not.
+    response = client.post("/contact", good(), HTTP_X_FORWARDED_FOR="203.0.113.21", **proxy)
+    assert response.url == "/contact/sent"
+    assert ContactMessage.objects.count() == spam.PER_HOUR + 1
+
+
+def test_the_message_hint_does_not_turn_away_lived_experience(client):
+    content = client.get("/contact?topic=lived_experience").content.decode()
+    assert "Share only what you are comfortable with" in content
+    assert "You do not need to give details of your health or situation" in content
+    assert "the programme team will reply to talk about taking part" in content
+    assert "Please do not include details about your health" not in content
 
 
 def test_service_refuses_bad_input():
@@ -330,6 +431,11 @@ def test_a_bot_filling_the_honeypot_is_thanked_even_with_nothing_else_filled(cli
 
 
 def test_a_person_sending_an_empty_form_at_once_is_shown_what_to_fill_in(client):
-    response = client.post("/contact", {"website": "", "started": spam.stamp(time.time())})
+    started = spam.stamp(time.time())
+    response = client.post("/contact", {"website": "", "started": started})
     assert response.status_code == 200
-    assert "Enter your name" in response.content.decode()
+    content = response.content.decode()
+    assert "Enter your name" in content
+    # Only what to fill in: the stamp is kept, and old enough by the time they send it again.
+    assert spam.ASK_AGAIN_MESSAGE not in content
+    assert _stamp_in(content) == started

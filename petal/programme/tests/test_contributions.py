@@ -333,6 +333,22 @@ def test_withdrawing_through_the_page(client, team, partner):
     assert "It is kept as it was" in html and "Save the contribution" not in html
 
 
+def test_saving_a_withdrawn_contribution_says_why_it_cannot_be_changed(client, team, partner):
+    c = ContributionFactory(partner=partner, amount=4_000, withdrawn_at=dt.datetime.now(dt.UTC))
+    client.force_login(team)
+    response = client.post(
+        f"/programme/contributions/{c.pk}/edit",
+        {"kind": "financial", "status": "committed", "financial_year": "2022", "amount": "9,000"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/programme/partners/{partner.pk}", 302)]
+    html = response.content.decode()
+    assert "This contribution was withdrawn, so it cannot be changed" in html
+    c.refresh_from_db()
+    assert c.amount == 4_000
+    assert not AuditEvent.objects.filter(action="contribution.changed").exists()
+
+
 def test_a_governance_member_reads_contributions_but_changes_nothing(client, make_user, partner):
     c = ContributionFactory(partner=partner, notes="Private note for the team")
     client.force_login(make_user(Role.GOVERNANCE_MEMBER))
@@ -349,22 +365,30 @@ def test_a_governance_member_reads_contributions_but_changes_nothing(client, mak
 # --- totals -------------------------------------------------------------------------------------
 
 
-def plain_totals(rows, *, financial_year=None) -> dict:
-    """The totals worked out the plain way, row by row, for comparison."""
+def plain_totals(rows, *, financial_year=None, public=False) -> dict:
+    """The totals worked out the plain way, row by row, for comparison: the public figures
+    count listed partners only; the programme team's count every partner and say how much is
+    from partners not listed."""
     out = {k: {"committed": 0, "potential": 0} for k in ("financial", "staffing", "other", "total")}
     fte = {"committed": Decimal(0), "potential": Decimal(0)}
     hours = {"committed": Decimal(0), "potential": Decimal(0)}
+    unlisted = {"committed": 0, "potential": 0, "contributions": 0}
     for row in rows:
         if row.withdrawn_at is not None:
             continue
         if financial_year is not None and row.financial_year != financial_year:
+            continue
+        if public and not row.partner.listed:
             continue
         out[row.kind][row.status] += row.amount or 0
         out["total"][row.status] += row.amount or 0
         if row.kind == "staffing":
             fte[row.status] += row.fte or 0
             hours[row.status] += row.hours_per_week or 0
-    return {**out, "staffing_fte": fte, "staffing_hours": hours}
+        if not row.partner.listed:
+            unlisted[row.status] += row.amount or 0
+            unlisted["contributions"] += 1
+    return {**out, "staffing_fte": fte, "staffing_hours": hours, "unlisted": unlisted}
 
 
 def test_totals_come_from_one_query(django_assert_num_queries):
@@ -374,6 +398,8 @@ def test_totals_come_from_one_query(django_assert_num_queries):
         contribution_totals()
     with django_assert_num_queries(1):
         contribution_totals(financial_year=2022)
+    with django_assert_num_queries(1):
+        contribution_totals(financial_year=2022, public=True)
 
 
 def test_totals_by_kind_status_and_year():
@@ -398,6 +424,40 @@ def test_totals_by_kind_status_and_year():
     assert totals["staffing_hours"]["committed"] == Decimal("15")
     assert contribution_totals(financial_year=2023)["total"] == {"committed": 5_000, "potential": 0}
     assert contribution_totals(financial_year=2019)["total"] == {"committed": 0, "potential": 0}
+
+
+def test_a_partner_not_listed_yet_never_moves_the_public_figures(client, make_user):
+    announced = PartnerFactory(tier="supporting")
+    ContributionFactory(partner=announced, amount=100_000)
+    hidden = PartnerFactory(tier="supporting", listed=False)
+    ContributionFactory(partner=hidden, amount=40_000)
+    ContributionFactory(partner=hidden, amount=6_000, status="potential")
+
+    def public_figure():
+        html = client.get("/partners").content.decode()
+        return figures_on_public_page(html)
+
+    assert public_figure() == {"committed": 100_000, "potential": 0}
+    assert "£46,000" not in client.get("/partners").content.decode()
+    governance = make_user(Role.GOVERNANCE_MEMBER)
+    client.force_login(governance)
+    summary = client.get("/api/v1/contributions/summary").json()
+    assert summary["total"] == {"committed": 100_000, "potential": 0}
+    # The programme team's pages count every partner, and say how much is not public yet.
+    html = client.get("/programme/partners/").content.decode()
+    totals = html.split('id="totals"')[1].split("</table>")[0]
+    assert "£140,000" in totals and "£6,000" in totals
+    note = html.split('id="unlisted-totals">')[1].split("</div>")[0]
+    assert "£40,000 committed and £6,000 potential (2 contributions)" in note
+    assert "not listed publicly yet" in note
+    rows = client.get("/api/v1/contributions").json()
+    assert {r["amount"] for r in rows} == {100_000, 40_000, 6_000}
+    # Listing the partner puts its pledges in the public figures.
+    client.logout()
+    Partner.objects.filter(pk=hidden.pk).update(listed=True)
+    assert public_figure() == {"committed": 140_000, "potential": 6_000}
+    client.force_login(governance)
+    assert 'id="unlisted-totals"' not in client.get("/programme/partners/").content.decode()
 
 
 def test_money_is_written_as_the_seed_writes_it():
@@ -461,6 +521,8 @@ rows_strategy = st.lists(
     ),
     max_size=25,
 )
+# Whether each of the four partners is listed publicly (announced) yet.
+listed_strategy = st.lists(st.booleans(), min_size=4, max_size=4)
 
 
 @settings(
@@ -468,15 +530,19 @@ rows_strategy = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(rows=rows_strategy)
+@given(rows=rows_strategy, listed=listed_strategy)
 def test_totals_the_public_page_and_the_api_equal_a_plain_sum_over_the_rows(
-    rows, client, make_user
+    rows, listed, client, make_user
 ):
-    """The issue's rule: contribution totals equal a plain computation over the rows; the
-    public partners page, the API summary and the programme team's page match."""
+    """The issue's rule: contribution totals equal a plain computation over the rows. The
+    public figures (the public partners page, the API summary) sum the rows of listed partners
+    only; the programme team's figures sum every partner's and say how much is from partners
+    not listed yet."""
     Contribution.objects.all().delete()
     Partner.objects.filter(organisation__name__startswith="Test organisation").delete()
-    partners = [PartnerFactory(tier="supporting" if i % 2 else "other") for i in range(4)]
+    partners = [
+        PartnerFactory(tier="supporting" if i % 2 else "other", listed=listed[i]) for i in range(4)
+    ]
     for row in rows:
         amount = row["amount"]
         if amount is not None and row["thousands"]:
@@ -492,27 +558,34 @@ def test_totals_the_public_page_and_the_api_equal_a_plain_sum_over_the_rows(
             fte=row["fte"] if row["kind"] == "staffing" else None,
             withdrawn_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC) if row["withdrawn"] else None,
         )
-    every_row = list(Contribution.objects.all())
+    every_row = list(Contribution.objects.select_related("partner"))
     expected = plain_totals(every_row)
+    public = plain_totals(every_row, public=True)
     assert contribution_totals() == expected
+    assert contribution_totals(public=True) == public
     for year in (2021, 2022, 2023):
         assert contribution_totals(financial_year=year) == plain_totals(
             every_row, financial_year=year
         )
+        assert contribution_totals(financial_year=year, public=True) == plain_totals(
+            every_row, financial_year=year, public=True
+        )
 
     client.logout()
     html = client.get("/partners").content.decode()
-    assert figures_on_public_page(html) == expected["total"]
+    assert figures_on_public_page(html) == public["total"]
 
-    client.force_login(make_user(Role.SERVICE_STAFF))
-    body = client.get("/api/v1/contributions/summary").json()
-    for key in ("financial", "staffing", "other", "total"):
-        assert body[key] == expected[key]
-    for key in ("staffing_fte", "staffing_hours"):
-        assert body[key] == {s: float(v) for s, v in expected[key].items()}
-    body = client.get("/api/v1/contributions/summary?financial_year=2022").json()
-    assert body["total"] == plain_totals(every_row, financial_year=2022)["total"]
-    assert body["financial_year"] == 2022
+    # Every role reads the public figures: partners not listed yet are left out.
+    for role in (Role.SERVICE_STAFF, Role.PROGRAMME_TEAM):
+        client.force_login(make_user(role))
+        body = client.get("/api/v1/contributions/summary").json()
+        for key in ("financial", "staffing", "other", "total"):
+            assert body[key] == public[key]
+        for key in ("staffing_fte", "staffing_hours"):
+            assert body[key] == {s: float(v) for s, v in public[key].items()}
+        body = client.get("/api/v1/contributions/summary?financial_year=2022").json()
+        assert body["total"] == plain_totals(every_row, financial_year=2022, public=True)["total"]
+        assert body["financial_year"] == 2022
 
     # The programme team's page shows each partner's sums, from the same rows.
     client.force_login(make_user(Role.PROGRAMME_TEAM))
@@ -529,3 +602,20 @@ def test_totals_the_public_page_and_the_api_equal_a_plain_sum_over_the_rows(
         )
         shown = (int(cells.group(1).replace(",", "")), int(cells.group(2).replace(",", "")))
         assert shown == (committed, potential)
+    # Its totals count every partner, and say how much is from partners not listed yet.
+    total = re.search(
+        r'<th scope="row" class="govuk-table__header">Total</th>\s*'
+        r"<td[^>]*>£([\d,]+)</td>\s*<td[^>]*>£([\d,]+)</td>",
+        html,
+    )
+    assert (int(total.group(1).replace(",", "")), int(total.group(2).replace(",", ""))) == (
+        expected["total"]["committed"],
+        expected["total"]["potential"],
+    )
+    unlisted = expected["unlisted"]
+    if unlisted["contributions"]:
+        note = html.split('id="unlisted-totals">')[1].split("</div>")[0]
+        assert f"£{unlisted['committed']:,} committed" in note
+        assert f"£{unlisted['potential']:,} potential" in note
+    else:
+        assert 'id="unlisted-totals"' not in html

@@ -1,5 +1,5 @@
 """The contributions download (CSV and Excel) and /api/v1/contributions: one row per
-contribution, read back from the file; formulas neutralised; the download audited; notes never
+contribution, read back from the file; formulas neutralised (an apostrophe in the CSV, text cells in the XLSX); the download audited; notes never
 included; filters and withdrawn rows in the API; 403 without ``contributions.view``."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -110,13 +111,27 @@ def test_the_xlsx_has_typed_cells_read_back(client, make_user, rows):
     assert len(body) == 3
     first = body[money.reference]
     assert first["Amount (£)"] == 25_000 and isinstance(first["Amount (£)"], int)
-    assert first["Partner"] == '\'=HYPERLINK("http://evil")'
-    # No cell holds a formula.
+    # What was typed, exactly (no apostrophe), as text Excel never evaluates.
+    assert first["Partner"] == '=HYPERLINK("http://evil")'
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f"
+    typed = [
+        cell
+        for row in sheet.iter_rows(min_row=2)
+        for cell in row
+        if cell.value in ('=HYPERLINK("http://evil")', "+Coordinator", "@rooms -and more")
+    ]
+    assert len(typed) == 5  # the partner's name on each of the 3 rows, the role, the description
+    for cell in typed:
+        assert cell.data_type == "s" and cell.quotePrefix
+    # The file itself holds no formula, only inline text.
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
+    assert 't="inlineStr"><is><t>=HYPERLINK("http://evil")</t>' in xml
     second = body[staff.reference]
-    assert second["FTE"] == 0.5 and second["Role"] == "'+Coordinator"
+    assert second["FTE"] == 0.5 and second["Role"] == "+Coordinator"
     assert second["Period start"].date() == dt.date(2022, 4, 1)
     assert body[other.reference]["Withdrawn"].date() == dt.date(2023, 2, 1)
     assert AuditEvent.objects.get(action="contributions.exported").data["format"] == "xlsx"

@@ -10,14 +10,13 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from petal.access.roles import Role
 from petal.audit.models import AuditEvent
 from petal.core.errors import Forbidden, ValidationFailed
 from petal.programme.models import Milestone
-from petal.programme.selectors import milestones as selectors
+from petal.programme.selectors.library import public_item_ids
 from petal.programme.selectors.milestones import MISSING_TEXT, date_label, public_milestones
 from petal.programme.services.milestones import milestone_add, milestone_change, milestone_date
 from petal.programme.tests.factories import (
@@ -40,19 +39,6 @@ SEED_TITLES = [
 @pytest.fixture
 def team(make_user):
     return make_user(Role.PROGRAMME_TEAM)
-
-
-@pytest.fixture
-def urls(monkeypatch):
-    """Public pages for newsletters and library documents, whether or not their parts are
-    built yet: the milestone pages only link to them."""
-
-    def fake(name, pk):
-        return {"newsletters:newsletter": f"/newsletters/{pk}", "library:item": f"/library/{pk}"}[
-            name
-        ]
-
-    monkeypatch.setattr(selectors, "public_url", fake)
 
 
 def data(**extra):
@@ -199,6 +185,28 @@ def test_the_form_turns_year_month_and_day_into_a_date_and_shows_errors(client, 
     assert 'value="7"' in html and '<option value="7" selected>July</option>' in html
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("month", "13", "Choose the month from the list"),
+        ("document", "film", "Choose what the milestone links to from the list"),
+        ("newsletter", "999999", "Choose a published newsletter from the list"),
+        ("library_item", "999999", "Choose a document the public can read from the list"),
+    ],
+)
+def test_a_crafted_choice_gets_a_plain_message(client, team, field, value, message):
+    client.force_login(team)
+    document = {"newsletter": "newsletter", "library_item": "library"}.get(field, "none")
+    posted = {**data(document=document, title="Kept"), field: value}
+    response = client.post("/programme/milestones/new", posted)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in html
+    assert message in html
+    assert "Select a valid choice" not in html and "is not one of the available" not in html
+    assert 'value="Kept"' in html
+    assert not Milestone.objects.filter(title="Kept").exists()
+
+
 # --- the programme team's list -------------------------------------------------------------------
 
 
@@ -213,7 +221,7 @@ def test_the_seed_milestones_are_flagged_as_missing_their_documents(client, team
     assert "Expected: Summary report to the Public Service Board." in missing
 
 
-def test_a_linked_document_that_is_not_public_is_still_flagged(client, team, urls):
+def test_a_linked_document_that_is_not_public_is_still_flagged(client, team):
     Milestone.objects.all().delete()
     draft = NewsletterFactory(title="Draft issue")
     MilestoneFactory(title="Linked to a draft", newsletter=draft, document_expected=True)
@@ -229,7 +237,7 @@ def test_a_linked_document_that_is_not_public_is_still_flagged(client, team, url
     assert "Nothing expected" not in missing and "https://example.org/a" not in missing
 
 
-def test_the_team_list_does_not_query_per_milestone(client, team, urls):
+def test_the_team_list_does_not_query_per_milestone(client, team):
     published = NewsletterFactory(status="published")
     public = LibraryItemFactory(published_at=timezone.now())
     MilestoneFactory(library_item=public, document_expected=True, title="First")
@@ -259,60 +267,49 @@ def test_the_public_timeline_shows_the_seed_dates_oldest_first_with_no_dead_link
     assert "<a " not in timeline
 
 
-def test_the_public_timeline_links_only_what_the_public_can_read(client, urls):
+def test_the_public_timeline_links_only_what_the_public_can_read(client):
     Milestone.objects.all().delete()
     published = NewsletterFactory(status="published", title="Issue 1")
     draft = NewsletterFactory(title="Issue 2")
     public = LibraryItemFactory(published_at=timezone.now(), title="Briefing note")
-    withheld = CaseStudyConsentFactory(
+    unpublished = LibraryItemFactory(title="Draft briefing")
+    case = CaseStudyConsentFactory(
         item=LibraryItemFactory(kind="case_study", published_at=timezone.now(), title="Case A"),
     ).item
     MilestoneFactory(title="M1", newsletter=published, document_expected=True)
     MilestoneFactory(title="M2", newsletter=draft, document_expected=True)
     MilestoneFactory(title="M3", library_item=public, document_expected=True)
-    MilestoneFactory(title="M4", library_item=withheld, document_expected=True)
+    MilestoneFactory(title="M4", library_item=case, document_expected=True)
+    MilestoneFactory(title="M7", library_item=unpublished, document_expected=True)
     MilestoneFactory(title="M5", document_url="https://example.org/x", document_title="Report")
     MilestoneFactory(title="Hidden", published=False)
     MilestoneFactory(title="M6", date=dt.date(2023, 5, 1), precision="month")
+    assert public_item_ids([public.pk, case.pk, unpublished.pk]) == {public.pk, case.pk}
     html = client.get("/milestones").content.decode()
+    # The real public pages: the newsletter archive's and the library's.
     assert f'href="/newsletters/{published.pk}">Issue 1</a>' in html
+    assert client.get(f"/newsletters/{published.pk}").status_code == 200
     assert f"/newsletters/{draft.pk}" not in html and "Issue 2" not in html
     assert f'href="/library/{public.pk}">Briefing note</a>' in html
-    assert f'href="/library/{withheld.pk}"' in html  # agreements in force
+    assert client.get(f"/library/{public.pk}").status_code == 200
+    assert f'href="/library/{case.pk}">Case A</a>' in html  # agreements in force
+    assert f"/library/{unpublished.pk}" not in html and "Draft briefing" not in html
     assert 'href="https://example.org/x">Report</a>' in html
     assert "Hidden" not in html
     assert "May 2023</time>" in html
-    assert html.count(MISSING_TEXT) == 1  # the draft newsletter only
-    # Withdrawing the case study's agreement takes its link off at once.
-    withheld.consents.update(withdrawn_at=timezone.now())
+    assert html.count(MISSING_TEXT) == 2  # the draft newsletter and the unpublished document
+    # Withdrawing the case study's agreement takes its link off at once, everywhere.
+    case.consents.update(withdrawn_at=timezone.now())
+    assert public_item_ids([case.pk]) == set()
     html = client.get("/milestones").content.decode()
-    assert f'href="/library/{withheld.pk}"' not in html
-    assert html.count(MISSING_TEXT) == 2
+    assert f'href="/library/{case.pk}"' not in html and "Case A" not in html
+    assert html.count(MISSING_TEXT) == 3
+    assert client.get(f"/library/{case.pk}").status_code == 404
+    row = next(r for r in public_milestones() if r.milestone.title == "M4")
+    assert row.document is None and row.document_missing
 
 
-def test_a_missing_public_page_shows_the_document_as_to_come(client, monkeypatch):
-    """Newsletters' and the library's public pages are built by other parts; until their URL
-    names exist a milestone linking to them says the document is to come."""
-    import petal.programme.selectors.milestones as module
-
-    def no_such(name, args=None):
-        raise NoReverseMatch(name)
-
-    monkeypatch.setattr(module, "reverse", no_such)
-    Milestone.objects.all().delete()
-    MilestoneFactory(title="M1", newsletter=NewsletterFactory(status="published"))
-    rows = public_milestones()
-    assert rows[0].document is None and rows[0].document_missing
-    assert (
-        "<a "
-        not in client.get("/milestones")
-        .content.decode()
-        .split('id="timeline"')[1]
-        .split("</ol>")[0]
-    )
-
-
-def test_the_public_timeline_does_not_query_per_milestone(client, urls):
+def test_the_public_timeline_does_not_query_per_milestone(client):
     item = LibraryItemFactory(published_at=timezone.now())
     MilestoneFactory(title="First", library_item=item)
     client.get("/milestones")
@@ -328,7 +325,7 @@ def test_the_public_timeline_does_not_query_per_milestone(client, urls):
 # --- the API -------------------------------------------------------------------------------------
 
 
-def test_the_api_gives_published_milestones_with_their_dates_and_documents(client, make_user, urls):
+def test_the_api_gives_published_milestones_with_their_dates_and_documents(client, make_user):
     published = NewsletterFactory(status="published", title="Issue 1")
     MilestoneFactory(title="Linked", newsletter=published, document_expected=True)
     MilestoneFactory(title="Hidden", published=False)

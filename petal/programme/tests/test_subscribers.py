@@ -155,20 +155,81 @@ def test_asking_again_at_once_sends_no_second_email(client, django_capture_on_co
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.parametrize(
-    "overrides",
-    [{"website": "http://spam.example"}, {"started": ""}, {"started": "just now"}],
-)
-def test_a_spammy_submission_is_answered_alike_and_nothing_kept(
-    client, django_capture_on_commit_callbacks, overrides
+def test_a_filled_in_honeypot_is_answered_alike_and_nothing_kept(
+    client, django_capture_on_commit_callbacks
 ):
-    if overrides.get("started") == "just now":  # sent back faster than a person types
-        overrides = {"started": spam.stamp(time.time())}
-    response = _subscribe(client, django_capture_on_commit_callbacks, **overrides)
+    response = _subscribe(client, django_capture_on_commit_callbacks, website="http://spam.example")
 
     assert response.status_code == 302 and response["Location"] == SENT
     assert not Subscriber.objects.exists()
     assert mail.outbox == []
+
+
+STARTED = re.compile(r'name="started" value="([^"]+)"')
+
+
+@pytest.mark.parametrize("started", ["", "forged:stamp", "now", "two days ago"])
+def test_a_person_whose_form_looks_automated_is_asked_again_never_dropped(
+    client, django_capture_on_commit_callbacks, started
+):
+    # A browser filling the address in at once ("now"), an old page ("two days ago"), a lost
+    # or broken stamp: a real person can do any of these.
+    stamps = {"now": spam.stamp(time.time()), "two days ago": spam.stamp(time.time() - 172800)}
+    response = _subscribe(
+        client, django_capture_on_commit_callbacks, started=stamps.get(started, started)
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert spam.ASK_AGAIN_MESSAGE in html
+    assert "<title>Error:" in html
+    assert 'value="New.Reader@Example.org"' in html  # what they typed is kept
+    assert not Subscriber.objects.exists() and mail.outbox == []
+    fresh = STARTED.search(html).group(1)
+    assert spam.spam_reason({"started": fresh}, now=time.time() + 10, count=False) == ""
+
+    # Sending it again, a moment later, subscribes them.
+    response = _subscribe(
+        client, django_capture_on_commit_callbacks, started=spam.stamp(time.time() - 10)
+    )
+    assert response.status_code == 302 and response["Location"] == SENT
+    assert Subscriber.objects.get().email == "new.reader@example.org"
+    assert len(mail.outbox) == 1
+
+
+def test_too_many_from_one_address_is_shown_the_form_again_with_the_address_kept(
+    client, django_capture_on_commit_callbacks
+):
+    # Mistakes are not counted: a person correcting the form is never shut out.
+    for _ in range(spam.PER_HOUR + 2):
+        _subscribe(client, django_capture_on_commit_callbacks, email="not an address")
+    for n in range(spam.PER_HOUR):
+        response = _subscribe(
+            client, django_capture_on_commit_callbacks, email=f"reader{n}@example.org"
+        )
+        assert response.status_code == 302
+
+    response = _subscribe(client, django_capture_on_commit_callbacks, email="one@example.org")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert spam.TOO_MANY_MESSAGE in html
+    assert 'value="one@example.org"' in html
+    assert not Subscriber.objects.filter(email="one@example.org").exists()
+    assert Subscriber.objects.count() == spam.PER_HOUR
+
+
+def test_a_mistyped_address_sent_too_fast_keeps_its_stamp(
+    client, django_capture_on_commit_callbacks
+):
+    started = spam.stamp(time.time() - 1)
+    response = _subscribe(
+        client, django_capture_on_commit_callbacks, email="not an address", started=started
+    )
+    html = response.content.decode()
+    assert "Enter an email address in the correct format" in html
+    assert spam.ASK_AGAIN_MESSAGE not in html
+    assert STARTED.search(html).group(1) == started
 
 
 def test_a_mistyped_address_is_shown_with_what_was_typed(

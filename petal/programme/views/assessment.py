@@ -4,11 +4,9 @@ service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from petal.core.errors import Forbidden
 from petal.core.views import attempt, or_404
 from petal.programme.forms import assessment as forms
 from petal.programme.selectors import assessment as selectors
@@ -132,10 +130,7 @@ def organisation(request, slug: str):
 
 
 def compare(request):
-    try:
-        view = selectors.assessment_compare(request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+    view = or_404(selectors.assessment_compare, request.user)
     return render(request, "programme/assessment/compare.html", {"view": view})
 
 

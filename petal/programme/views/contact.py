@@ -6,12 +6,10 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from petal.core import spam
-from petal.core.errors import Forbidden
 from petal.core.views import attempt, or_404
 from petal.programme.forms import contact as forms
 from petal.programme.models import ContactTopic
@@ -30,31 +28,40 @@ def contact(request):
             request, "programme/contact/contact.html", {"form": forms.ContactForm(initial=initial)}
         )
     form = forms.ContactForm(request.POST)
-    # A bot that filled the honeypot is thanked at once. Anyone else sees what to correct first
-    # (a person sending an empty form at once is not a bot); a form that is complete is then
-    # checked for the other signs (too fast, no valid stamp, too many from one address).
-    bot = bool((request.POST.get("website") or "").strip())
-    if bot or form.is_valid():
-        reason = (
-            "honeypot"
-            if bot
-            else spam.spam_reason(request.POST, remote_addr=request.META.get("REMOTE_ADDR", ""))
-        )
-        if reason:
-            # Answered as if it worked; nothing is kept or sent, so a bot learns nothing.
-            logger.info("Contact form submission dropped: %s", reason)
-            return redirect("contact:sent")
-        data = form.cleaned_data
-        received = attempt(
-            form,
-            services.contact_receive,
-            name=data["name"],
-            email=data["email"],
-            topic=data["topic"],
-            message=data["message"],
-        )
-        if received is not None:
-            return redirect("contact:sent")
+    reason = spam.spam_reason(request.POST, count=False)
+    if spam.silent_drop(reason):
+        # Only a bot fills the hidden field: answered as if it worked, nothing kept or sent,
+        # so it learns nothing.
+        logger.info("Contact form submission dropped: %s", reason)
+        return redirect("contact:sent")
+    valid = form.is_valid()
+    if reason in spam.ASK_AGAIN and (valid or reason != spam.TOO_FAST):
+        # A person can do this too (a page left open overnight, a form filled in at once by a
+        # password manager): the form is shown again with what they typed and a fresh stamp,
+        # never dropped. (A form with mistakes that was only too fast keeps its stamp: it will
+        # be old enough once they have corrected them.)
+        form.restamp()
+    if valid:
+        if reason in spam.ASK_AGAIN:
+            logger.info("Contact form shown again: %s", reason)
+            form.add_error(None, spam.ASK_AGAIN_MESSAGE)
+            form.error_anchor = "id_name"
+        elif spam.count_and_check_limit(spam.client_address(request)):
+            logger.info("Contact form shown again: %s", spam.TOO_MANY)
+            form.add_error(None, spam.TOO_MANY_MESSAGE)
+            form.error_anchor = "id_name"
+        else:
+            data = form.cleaned_data
+            received = attempt(
+                form,
+                services.contact_receive,
+                name=data["name"],
+                email=data["email"],
+                topic=data["topic"],
+                message=data["message"],
+            )
+            if received is not None:
+                return redirect("contact:sent")
     return render(request, "programme/contact/contact.html", {"form": form})
 
 
@@ -66,16 +73,9 @@ def get_involved(request):
     return render(request, "programme/contact/get_involved.html")
 
 
-def _manage(call, *args, **kwargs):
-    try:
-        return or_404(call, *args, **kwargs)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-
-
 def inbox(request):
     filters = forms.InboxFilterForm(request.GET)
-    found = _manage(
+    found = or_404(
         selectors.contact_inbox,
         request.user,
         status=filters.status_value(),
@@ -86,7 +86,7 @@ def inbox(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def message(request, message_id: int):
-    received = _manage(selectors.contact_message_get, request.user, message_id)
+    received = or_404(selectors.contact_message_get, request.user, message_id)
     form = forms.TriageForm(
         request.POST or None,
         team=selectors.programme_team(),
@@ -94,18 +94,15 @@ def message(request, message_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            done = attempt(
-                form,
-                services.contact_triage,
-                actor=request.user,
-                message_id=received.pk,
-                status=data["status"],
-                assigned_to_id=data["assigned_to"],
-                note=data["note"],
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
+        done = attempt(
+            form,
+            services.contact_triage,
+            actor=request.user,
+            message_id=received.pk,
+            status=data["status"],
+            assigned_to_id=data["assigned_to"],
+            note=data["note"],
+        )
         if done is not None:
             messages.success(request, f"{done.reference} updated.")
             return redirect("contact:message", message_id=done.pk)

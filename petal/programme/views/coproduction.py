@@ -4,25 +4,13 @@ selector (which audits the read) or a service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from petal.core.errors import Forbidden, NotFound
-from petal.core.views import attempt
+from petal.core.views import attempt, or_404
 from petal.programme.forms import coproduction as forms
 from petal.programme.selectors import coproduction as selectors
 from petal.programme.services import coproduction as services
-
-
-def _found(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
 
 
 def _details(data) -> dict:
@@ -38,7 +26,7 @@ def _details(data) -> dict:
 
 
 def register(request):
-    found = _found(selectors.register_list, request.user, page=request.GET.get("page", 1))
+    found = or_404(selectors.register_list, request.user, page=request.GET.get("page", 1))
     return render(
         request,
         "programme/coproduction/register.html",
@@ -59,7 +47,7 @@ def new(request):
 
 
 def contributor(request, contributor_id: int):
-    view = _found(selectors.contributor_get_for, request.user, contributor_id)
+    view = or_404(selectors.contributor_get_for, request.user, contributor_id)
     return render(
         request,
         "programme/coproduction/contributor.html",
@@ -68,7 +56,7 @@ def contributor(request, contributor_id: int):
 
 
 def edit(request, contributor_id: int):
-    view = _found(selectors.contributor_get_for, request.user, contributor_id, purpose="change")
+    view = or_404(selectors.contributor_get_for, request.user, contributor_id, purpose="change")
     person = view.contributor
     initial = {
         "named_as": person.named_as,
@@ -99,7 +87,7 @@ def edit(request, contributor_id: int):
 
 
 def participation_new(request, contributor_id: int):
-    view = _found(selectors.contributor_get_for, request.user, contributor_id, purpose="record")
+    view = or_404(selectors.contributor_get_for, request.user, contributor_id, purpose="record")
     form = forms.ParticipationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -123,7 +111,7 @@ def participation_new(request, contributor_id: int):
 
 
 def recognition_new(request, contributor_id: int):
-    view = _found(selectors.contributor_get_for, request.user, contributor_id, purpose="record")
+    view = or_404(selectors.contributor_get_for, request.user, contributor_id, purpose="record")
     form = forms.RecognitionForm(request.POST or None, participations=view.participations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -152,12 +140,12 @@ def recognition_new(request, contributor_id: int):
 
 
 def feedback(request):
-    page = _found(selectors.feedback_list, request.user, page=request.GET.get("page", 1))
+    page = or_404(selectors.feedback_list, request.user, page=request.GET.get("page", 1))
     return render(request, "programme/coproduction/feedback.html", {"page": page})
 
 
 def feedback_new(request):
-    contributors = _found(selectors.contributor_choices, request.user)
+    contributors = or_404(selectors.contributor_choices, request.user)
     initial = {"contributor": request.GET.get("contributor", "")}
     form = forms.FeedbackForm(request.POST or None, contributors=contributors, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -178,7 +166,7 @@ def feedback_new(request):
 
 
 def feedback_item(request, feedback_id: int, *, response_form=None, publish_form=None):
-    item = _found(selectors.feedback_get_for, request.user, feedback_id)
+    item = or_404(selectors.feedback_get_for, request.user, feedback_id)
     if request.method == "POST" and response_form is None and publish_form is None:
         return _respond(request, item)
     form = response_form or forms.ResponseForm(

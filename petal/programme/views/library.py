@@ -3,30 +3,20 @@ HTML), and the programme team's pages. Thin: parse, call a selector or service, 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from petal.core.errors import Forbidden, NotFound
 from petal.core.views import attempt, or_404
 from petal.programme.forms import library as forms
 from petal.programme.selectors import library as selectors
 from petal.programme.services import library as services
 from petal.site.rendering import render_markdown
-
-
-def _found(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-
 
 # --- public --------------------------------------------------------------------------------------
 
@@ -52,19 +42,39 @@ def library_item(request, item_id: int):
     )
 
 
-def library_pdf(request, item_id: int):
+# A rendered PDF is kept a day, keyed by the document and when it last changed (an edit, or
+# publishing it, makes a new one), so WeasyPrint runs once per version, not once per request.
+PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
+def pdf_cache_key(item) -> str:
+    return f"petal-library-pdf:{item.pk}:{item.updated_at.isoformat()}"
+
+
+def _render_pdf(item) -> bytes:
     from weasyprint import HTML
 
-    item = or_404(selectors.public_item_get, item_id)
     html = render_to_string(
         "programme/library/item_pdf.html",
         {
             "item": item,
             "body": render_markdown(item.body),
-            "page_url": request.build_absolute_uri(item_url(item)),
+            # The site's own address, not the request's: the same bytes for every reader.
+            "page_url": settings.PETAL_BASE_URL + item_url(item),
         },
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return HTML(string=html, base_url=settings.PETAL_BASE_URL + "/").write_pdf()
+
+
+def library_pdf(request, item_id: int):
+    # Whether the public may read it is asked of the database every time, before any cached
+    # bytes are used: a withdrawn agreement takes the PDF away at once.
+    item = or_404(selectors.public_item_get, item_id)
+    key = pdf_cache_key(item)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _render_pdf(item)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{item.reference}.pdf"'
     # A case study whose agreement is withdrawn must not linger in a shared cache.
@@ -80,7 +90,7 @@ def item_url(item) -> str:
 
 
 def manage(request):
-    page = _found(selectors.items_for_team, request.user, page=request.GET.get("page", 1))
+    page = or_404(selectors.items_for_team, request.user, page=request.GET.get("page", 1))
     return render(request, "programme/library/manage.html", {"page": page})
 
 
@@ -112,7 +122,7 @@ def new(request):
 
 
 def edit(request, item_id: int):
-    view = _found(selectors.item_for_team, request.user, item_id)
+    view = or_404(selectors.item_for_team, request.user, item_id)
     item = view.item
     initial = {
         "kind": item.kind,
@@ -139,7 +149,7 @@ def edit(request, item_id: int):
 
 
 def manage_item(request, item_id: int, *, publish_form=None, consent_errors=None):
-    view = _found(selectors.item_for_team, request.user, item_id)
+    view = or_404(selectors.item_for_team, request.user, item_id)
     return render(
         request,
         "programme/library/manage_item.html",
@@ -177,7 +187,7 @@ def publish(request, item_id: int):
 
 
 def consent_new(request, item_id: int):
-    view = _found(selectors.item_for_team, request.user, item_id)
+    view = or_404(selectors.item_for_team, request.user, item_id)
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -4,10 +4,8 @@ selector or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from petal.core.errors import Forbidden
 from petal.core.views import attempt, or_404
 from petal.programme.forms import milestones as forms
 from petal.programme.selectors import milestones as selectors
@@ -28,10 +26,7 @@ def milestone_list(request):
 
 
 def _save(request, form, call, **kwargs):
-    try:
-        return attempt(form, call, actor=request.user, data=form.cleaned_data, **kwargs)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+    return attempt(form, call, actor=request.user, data=form.cleaned_data, **kwargs)
 
 
 def milestone_new(request):

@@ -5,16 +5,15 @@ Thin: parse a form, call one selector or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from petal.core.errors import Forbidden, NotFound, ValidationFailed
+from petal.core import spam
+from petal.core.errors import NotFound, ValidationFailed
 from petal.core.forms import apply_errors
-from petal.core.spam import spam_reason
 from petal.core.views import attempt, or_404
 from petal.programme import mailing
 from petal.programme.forms import newsletters as forms
@@ -26,14 +25,6 @@ from petal.site.rendering import render_markdown
 
 # An image's address never changes what it shows (a new upload gets a new key): cache a year.
 IMAGE_CACHE = "public, max-age=31536000, immutable"
-
-
-def _allowed(fn, /, **kwargs):
-    """Call a team service: refusals for the programme team only are 403."""
-    try:
-        return fn(**kwargs)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
 
 
 # --- the programme team --------------------------------------------------------------------------
@@ -63,10 +54,9 @@ def _initial(newsletter) -> dict:
 def new(request):
     form = forms.NewsletterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        newsletter = _allowed(
-            attempt,
-            form=form,
-            call=services.newsletter_create,
+        newsletter = attempt(
+            form,
+            services.newsletter_create,
             actor=request.user,
             **form.cleaned_data,
         )
@@ -81,10 +71,9 @@ def edit(request, newsletter_id: int):
     newsletter = or_404(selectors.newsletter_get, newsletter_id)
     form = forms.NewsletterForm(request.POST or None, initial=_initial(newsletter))
     if request.method == "POST" and form.is_valid():
-        saved = _allowed(
-            attempt,
-            form=form,
-            call=services.newsletter_change,
+        saved = attempt(
+            form,
+            services.newsletter_change,
             actor=request.user,
             newsletter_id=newsletter.pk,
             **form.cleaned_data,
@@ -97,7 +86,7 @@ def edit(request, newsletter_id: int):
     )
 
 
-def preview(request, newsletter_id: int, publish_form=None):
+def preview(request, newsletter_id: int, publish_form=None, retry_form=None):
     newsletter = or_404(selectors.newsletter_get, newsletter_id)
     rendered = mailing.prepare(newsletter, for_preview=True)
     sample_unsubscribe = reverse("newsletters:unsubscribe", kwargs={"token": "example"})
@@ -112,7 +101,9 @@ def preview(request, newsletter_id: int, publish_form=None):
             "email_subject": rendered.subject,
             "email_text": text,
             "confirmed": selectors.confirmed_count(),
-            "form": publish_form or forms.PublishForm(),
+            "publish_form": publish_form or forms.PublishForm(),
+            # The form whose errors the summary at the top shows.
+            "form": retry_form or publish_form or forms.PublishForm(),
         },
     )
 
@@ -121,10 +112,9 @@ def preview(request, newsletter_id: int, publish_form=None):
 def publish(request, newsletter_id: int):
     form = forms.PublishForm(request.POST)
     if form.is_valid():
-        newsletter = _allowed(
-            attempt,
-            form=form,
-            call=services.newsletter_publish,
+        newsletter = attempt(
+            form,
+            services.newsletter_publish,
             actor=request.user,
             newsletter_id=newsletter_id,
             confirmed=form.cleaned_data["confirm"],
@@ -139,14 +129,33 @@ def publish(request, newsletter_id: int):
     return preview(request, newsletter_id, publish_form=form)
 
 
+@require_POST
+def retry(request, newsletter_id: int):
+    form = forms.RetryForm(request.POST)
+    form.is_valid()
+    count = attempt(
+        form,
+        services.newsletter_retry,
+        actor=request.user,
+        newsletter_id=newsletter_id,
+    )
+    if count is not None:
+        messages.success(
+            request,
+            f"Sending it again to the {count} subscriber{'s' if count != 1 else ''} it could "
+            "not be sent to. The numbers sent show here and on the newsletters page.",
+        )
+        return redirect("newsletters:preview", newsletter_id=newsletter_id)
+    return preview(request, newsletter_id, retry_form=form)
+
+
 @require_http_methods(["GET", "POST"])
 def images(request):
     form = forms.ImageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        image = _allowed(
-            attempt,
-            form=form,
-            call=services.newsletter_image_upload,
+        image = attempt(
+            form,
+            services.newsletter_image_upload,
             actor=request.user,
             upload=form.cleaned_data["image"],
             alt=form.cleaned_data["alt"],
@@ -200,17 +209,32 @@ def image(request, name: str):
 def subscribe(request):
     form = forms.SubscribeForm(request.POST or None)
     if request.method == "POST":
-        if spam_reason(request.POST, remote_addr=request.META.get("REMOTE_ADDR", "")):
-            # Answered as if it had worked; nothing kept or sent.
+        reason = spam.spam_reason(request.POST, count=False)
+        if spam.silent_drop(reason):
+            # Only a bot fills the hidden field: answered as if it had worked, nothing kept.
             return redirect("newsletters:subscribe-sent")
-        if form.is_valid():
-            try:
-                services.subscriber_subscribe(email=form.cleaned_data["email"])
-            except ValidationFailed as error:
-                apply_errors(form, error)
+        valid = form.is_valid()
+        if reason and (valid or reason != spam.TOO_FAST):
+            # A person can do this too (a browser filling the address in at once, a page left
+            # open overnight): the form again, the address kept, with a fresh stamp. (A
+            # mistyped address sent only too fast keeps its stamp: it is old enough once
+            # corrected.)
+            form.restamp()
+        if valid:
+            if reason:
+                form.add_error(None, spam.ASK_AGAIN_MESSAGE)
+                form.error_anchor = "id_email"
+            elif spam.count_and_check_limit(spam.client_address(request)):
+                form.add_error(None, spam.TOO_MANY_MESSAGE)
+                form.error_anchor = "id_email"
             else:
-                # The same page whether the address was new, waiting, subscribed or not.
-                return redirect("newsletters:subscribe-sent")
+                try:
+                    services.subscriber_subscribe(email=form.cleaned_data["email"])
+                except ValidationFailed as error:
+                    apply_errors(form, error)
+                else:
+                    # The same page whether the address was new, waiting, subscribed or not.
+                    return redirect("newsletters:subscribe-sent")
     return render(request, "programme/newsletters/subscribe.html", {"form": form})
 
 

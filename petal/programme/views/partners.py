@@ -5,26 +5,19 @@ Thin: parse, call a selector or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from petal.core.errors import Forbidden
 from petal.core.views import attempt, or_404
 from petal.programme import exports
 from petal.programme.forms import partners as forms
 from petal.programme.selectors import partners as selectors
 from petal.programme.services import partners as services
 
-
-def _allowed(form, call, **kwargs):
-    try:
-        return attempt(form, call, **kwargs)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+WITHDRAWN = "This contribution was withdrawn, so it cannot be changed. It is kept as it was."
 
 
 def public(request):
@@ -74,7 +67,7 @@ def partner_new(request):
     form = forms.PartnerNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        partner = _allowed(
+        partner = attempt(
             form,
             services.partner_add,
             actor=request.user,
@@ -105,7 +98,7 @@ def partner_edit(request, partner_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changed = _allowed(
+        changed = attempt(
             form,
             services.partner_change,
             actor=request.user,
@@ -127,7 +120,7 @@ def contribution_new(request, partner_id: int):
     partner = or_404(selectors.partner_for_edit, request.user, partner_id)
     form = forms.ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contribution = _allowed(
+        contribution = attempt(
             form,
             services.contribution_record,
             actor=request.user,
@@ -146,13 +139,16 @@ def contribution_new(request, partner_id: int):
 
 def contribution_edit(request, contribution_id: int):
     contribution = or_404(selectors.contribution_for_edit, request.user, contribution_id)
+    if request.method == "POST" and contribution.withdrawn_at is not None:
+        messages.error(request, WITHDRAWN)
+        return redirect("partners:partner", partner_id=contribution.partner_id)
     form = forms.ContributionForm(
         request.POST or None,
         initial=forms.initial_for(contribution),
         year=contribution.financial_year,
     )
-    if request.method == "POST" and contribution.withdrawn_at is None and form.is_valid():
-        changed = _allowed(
+    if request.method == "POST" and form.is_valid():
+        changed = attempt(
             form,
             services.contribution_change,
             actor=request.user,
@@ -179,7 +175,7 @@ def contribution_withdraw(request, contribution_id: int):
     contribution = or_404(selectors.contribution_for_edit, request.user, contribution_id)
     form = forms.WithdrawForm(request.POST)
     if form.is_valid():
-        done = _allowed(
+        done = attempt(
             form,
             services.contribution_withdraw,
             actor=request.user,
