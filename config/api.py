@@ -17,6 +17,7 @@ from petal.champions.api import router as champions_router
 from petal.consent.api import router as consent_router
 from petal.core.errors import PetalError
 from petal.meetings.api import router as meetings_router
+from petal.outcomes.api import router as outcomes_router
 from petal.people.api import router as people_router
 from petal.programme.api import router as programme_router
 from petal.referrals.api import router as referrals_router
@@ -81,3 +82,4 @@ api.add_router("", meetings_router)
 api.add_router("", champions_router)
 api.add_router("", barriers_router)
 api.add_router("", programme_router)
+api.add_router("", outcomes_router)

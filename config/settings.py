@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "petal.champions",
     "petal.barriers",
     "petal.programme",
+    "petal.outcomes",
 ]
 
 MIDDLEWARE = [

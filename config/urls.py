@@ -11,6 +11,12 @@ handler500 = "petal.core.views.server_error"
 urlpatterns = [
     path("api/v1/", mark_api_urls(api.urls)),
     path("audit/", include("petal.audit.urls")),
+    # Outcomes: a person's assessments and service use and the caseload import (under
+    # /people/), and the dashboards, exports and reports (under /outcomes/); full paths.
+    path("", include("petal.outcomes.urls_people")),
+    path("", include("petal.outcomes.urls_import")),
+    path("", include("petal.outcomes.urls_exports")),
+    path("", include("petal.outcomes.urls")),
     path("people/", include("petal.people.urls")),
     path("directory/", include("petal.directory.urls")),
     path("referrals/", include("petal.referrals.urls")),

@@ -30,6 +30,7 @@ SIGNED_IN_NAV = [
     ("Events", "events:list", "events.view"),
     ("Barriers", "barriers:list", "barriers.view"),
     ("Governance", "governance:structure", "barriers.view"),
+    ("Outcomes", "outcomes:dashboards", "outcomes.dashboards"),
     ("Find a service", "directory:directory", "organisations.view"),
     ("Self-assessment", "assessment:home", "selfassessment.use"),
     ("Programme", "programme:home", "programme.manage"),

@@ -131,6 +131,16 @@ PERMISSIONS: dict[str, frozenset] = {
     # organisations (per organisation in petal.access.programme); the programme team reads every
     # organisation's, side by side.
     "selfassessment.use": frozenset(ALL_ROLES),
+    # Outcomes dashboards, their exports, the quarterly report and the reports API: counts
+    # only, never a person, with small numbers suppressed (petal.outcomes.suppression). The
+    # programme team, partnership coordinators and board members (governance members).
+    "outcomes.dashboards": frozenset(
+        {R.PROGRAMME_TEAM, R.PARTNERSHIP_COORDINATOR, R.GOVERNANCE_MEMBER}
+    ),
+    # Importing a caseload spreadsheet (people, needs and trusted persons): trusted persons for
+    # their own people; partnership coordinators for their Counting Every Adult team
+    # (petal.access.outcomes decides which trusted persons a row may name).
+    "people.import": frozenset({R.TRUSTED_PERSON, R.PARTNERSHIP_COORDINATOR}),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
 }

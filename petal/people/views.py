@@ -99,6 +99,7 @@ def caseload(request):
             "three": three,
             "filtered": bool(search or area or three),
             "can_add": can(request.user, "people.add"),
+            "can_import": can(request.user, "people.import"),
             "query": request.GET.urlencode(),
         },
     )

@@ -39,6 +39,11 @@ def _wait_field(measure: str) -> str:
     return WAIT_FIELDS[STEP_FIELD[Status(measure)]]
 
 
+def wait_field(measure: str) -> str:
+    """The column holding each referral's wait to the step (for counting by other groups)."""
+    return _wait_field(measure)
+
+
 DEFAULT_MEASURE = "started"
 DAY = dt.timedelta(days=1)
 

@@ -8,6 +8,7 @@ import uuid
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from petal.directory import selectors as directory
 from petal.reference import selectors as reference
@@ -21,28 +22,40 @@ def _measure(request) -> str:
 
 
 def _page(request, *, scope: Q, title: str, caption: str, extra=None):
+    # Counts and medians go through the outcomes tables, so a count from 1 to 4 reads "fewer
+    # than 5" and a median from fewer than 5 referrals is not shown (every worker reads these
+    # pages; none of them sees the people behind the figures).
+    from petal.outcomes.dashboards.referrals import by_month_table
+    from petal.outcomes.suppression import is_small
+
     measure = _measure(request)
     figures = measures.by_month(scope, measure=measure)
+    month_table = by_month_table(measure, timezone.localdate(), scope)
+    shown = [
+        f if f.count > 4 else measures.Figure(key=f.key, count=f.count, median=None, p90=None)
+        for f in figures
+    ]
+    waiting = measures.still_waiting(scope, measure=measure)
     context = {
         "title": title,
         "caption": caption,
         "measure": measure,
         "measures": list(measures.MEASURES.items()),
         "measure_label": measures.MEASURES[measure],
-        "figures": figures,
-        "chart": line_chart(figures),
-        "waiting": measures.still_waiting(scope, measure=measure),
+        "figures": shown,
+        "month_table": month_table,
+        "chart": line_chart(shown),
+        "waiting": waiting,
+        "waiting_small": is_small(waiting),
     }
     context.update(extra or {})
     return render(request, "referrals/times.html", context)
 
 
 def times(request):
+    from petal.outcomes.dashboards.referrals import area_table
+
     measure = _measure(request)
-    partnerships = list(reference.partnerships())
-    districts = list(reference.districts())
-    by_partnership = measures.by_group(Q(), "partnership_id", measure=measure)
-    by_district = measures.by_group(Q(), "district_id", measure=measure)
     return _page(
         request,
         scope=Q(),
@@ -50,8 +63,9 @@ def times(request):
         caption="All services",
         extra={
             "overview": True,
-            "partnership_rows": [(p, by_partnership.get(p.pk)) for p in partnerships],
-            "district_rows": [(d, by_district.get(d.pk)) for d in districts],
+            "area_table": area_table(measure, timezone.localdate()),
+            "partnerships": list(reference.partnerships()),
+            "districts": list(reference.districts()),
         },
     )
 

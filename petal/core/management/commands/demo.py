@@ -8,6 +8,7 @@ from petal.champions.demo import load_demo as load_champions
 from petal.consent.demo import INDIVIDUAL_EMAIL, load_consents
 from petal.directory.demo import load_services
 from petal.meetings.demo import load_demo as load_meetings
+from petal.outcomes.demo import load_demo as load_outcomes
 from petal.people.demo import load_people
 from petal.programme.demo import load_demo as load_programme
 from petal.referrals.demo import load_referrals
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             barriers = load_barriers()
             meetings_held, actions = meeting_totals()
             programme = load_programme()
+            outcomes = load_outcomes()
         self.stdout.write(
             f"Demo data loaded ({people} fictional people, {consents} consents, "
             f"{services} services, {referrals} referrals)."
@@ -54,7 +56,7 @@ class Command(BaseCommand):
             f'"You said, we did"); {barriers.meetings} Tactical Group, Strategic Group and '
             "Public Service Board meetings."
         )
-        for sentence in programme:
+        for sentence in [*programme, *outcomes]:
             self.stdout.write(sentence)
         users = [*users, *meetings.users, *champions.users, *barriers.users]
         self.stdout.write("Sign in at /sign-in with any of these:")

@@ -68,6 +68,18 @@ class Command(BaseCommand):
             help="Barriers to add over the past two years, up the governance ladder, with "
             'decisions, meetings and "me too"s',
         )
+        parser.add_argument(
+            "--assessments",
+            type=int,
+            default=0,
+            help="People to give 2–4 NDT assessments each over the past two years (needs people)",
+        )
+        parser.add_argument(
+            "--service-use",
+            type=int,
+            default=0,
+            help="People to give a year of quarterly service use (needs people)",
+        )
 
     def handle(
         self,
@@ -85,6 +97,8 @@ class Command(BaseCommand):
         questions=0,
         network_events=0,
         barriers=0,
+        assessments=0,
+        service_use=0,
         **options,
     ):
         rng = random.Random(seed)  # noqa: S311 - synthetic data, not security.
@@ -194,3 +208,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f'Made {made} barriers with {decisions} decisions and {me_toos} "me too"s.'
             )
+        if assessments:
+            from petal.outcomes.synth import synth_assessments
+
+            made, answers = synth_assessments(assessments, seed=seed)
+            self.stdout.write(f"Made {made} NDT assessments with {answers} answers.")
+        if service_use:
+            from petal.outcomes.synth import synth_service_use
+
+            self.stdout.write(f"Made {synth_service_use(service_use, seed=seed)} service use rows.")
