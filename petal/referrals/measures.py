@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -203,3 +204,53 @@ def still_waiting(scope: Q, *, measure: str = DEFAULT_MEASURE) -> int:
         .exclude(status__in=[Status.DECLINED, Status.WITHDRAWN])
         .count()
     )
+
+
+def by_groups(
+    group_fields: list[str],
+    *,
+    measure: str = DEFAULT_MEASURE,
+    months: int = 12,
+    today: dt.date | None = None,
+) -> dict[str, dict[object, Figure]]:
+    """``by_group(Q(), field)`` for several fields at once: {field: {group id: Figure}}. On
+    PostgreSQL one scan of the year: percentile_cont(0.5) is the usual median (the mean of the
+    middle two) and percentile_disc(0.9) the nearest-rank 90th percentile, as ``_figure``
+    works them out."""
+    today = today or timezone.localdate()
+    since = _month_start(months, today)
+    if connection.vendor != "postgresql":
+        return {f: _figures(Q(), measure, F(f), since) for f in group_fields}
+    table = Referral._meta.db_table
+    column = Referral._meta.get_field(_wait_field(measure)).column
+    columns = [Referral._meta.get_field(f).column for f in group_fields]
+    sets = ", ".join(f"({c})" for c in columns)
+    sql = (
+        f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), COUNT(*), "  # noqa: S608
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column}), "
+        f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {column}) "
+        f"FROM {table} WHERE sent_month >= %s AND {column} IS NOT NULL "
+        f"GROUP BY GROUPING SETS ({sets})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since])
+        rows = cursor.fetchall()
+    width = len(columns)
+    out: dict[str, dict[object, Figure]] = {f: {} for f in group_fields}
+    for row in rows:
+        keys, grouping, n, median, p90 = (
+            row[:width],
+            row[width],
+            row[width + 1],
+            row[width + 2],
+            row[width + 3],
+        )
+        # The one field grouped by is the one whose GROUPING bit is 0 (the last field is bit 0).
+        index = next(i for i in range(width) if not grouping & (1 << (width - 1 - i)))
+        out[group_fields[index]][keys[index]] = Figure(
+            key=keys[index],
+            count=n,
+            median=dt.timedelta(microseconds=median),
+            p90=dt.timedelta(microseconds=int(p90)),
+        )
+    return out

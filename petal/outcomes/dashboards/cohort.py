@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import combinations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 
 from petal.outcomes import charts
 from petal.outcomes.dashboards import Built, Dashboard, register
@@ -25,7 +25,7 @@ from petal.outcomes.dashboards.common import (
 )
 from petal.outcomes.tables import Column, Row, Table
 from petal.outcomes.tables import Table as _Table
-from petal.people.disadvantage import THRESHOLD, area_rows, cohort_ids, with_areas_on
+from petal.people.disadvantage import THRESHOLD, area_rows, cohort_ids, covering, with_areas_on
 
 SLUG = "cohort"
 NO_DISTRICT = "No district recorded"
@@ -71,16 +71,77 @@ def on_days(days: list[dt.date]) -> dict[dt.date, int]:
     return {day: found[f"d{i}"] or 0 for i, day in enumerate(days)}
 
 
+def cohort_figures(day: dt.date, days: list[dt.date], areas=None):
+    """(by district, by mask, size on each day) — one query: per person, how many areas
+    cover each day and which cover ``day``, then counted over people."""
+    from petal.people.models import NeedEpisode
+    from petal.reference.models import District
+
+    areas = areas or area_rows()
+    every = [day, *days]
+    first, last = min(every), max(every)
+    flags = {
+        f"m{a['order']}": Max(
+            Case(
+                When(covering(day), area_id=a["pk"], then=Value(2 ** (a["order"] - 1))),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        for a in areas
+    }
+    per_person = (
+        NeedEpisode.objects.filter(starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .order_by()
+        .values("person_id", "person__district_id")
+        .annotate(
+            **{
+                f"a{i}": Count("area_id", distinct=True, filter=covering(d))
+                for i, d in enumerate(every)
+            },
+            **flags,
+        )
+    )
+    masks = [
+        sum(2 ** (a["order"] - 1) for a in chosen)
+        for size in range(THRESHOLD, len(areas) + 1)
+        for chosen in combinations(areas, size)
+    ]
+    mask_expr = sum((F(f"m{a['order']}") for a in areas[1:]), F(f"m{areas[0]['order']}"))
+    districts = list(District.objects.values_list("pk", flat=True)) + [None]
+    per_person = per_person.annotate(mask=mask_expr)
+    found = per_person.aggregate(
+        **{
+            f"d{i}": Count("person_id", filter=Q(**{f"a{i}__gte": THRESHOLD}))
+            for i in range(len(every))
+        },
+        **{f"k{m}": Count("person_id", filter=Q(a0__gte=THRESHOLD, mask=m)) for m in masks},
+        **{
+            f"p{d or 0}": Count(
+                "person_id",
+                filter=Q(a0__gte=THRESHOLD)
+                & (Q(person__district_id=d) if d else Q(person__district_id__isnull=True)),
+            )
+            for d in districts
+        },
+    )
+    by_district = {d: found[f"p{d or 0}"] for d in districts if found[f"p{d or 0}"]}
+    by_mask = {m: found[f"k{m}"] for m in masks if found[f"k{m}"]}
+    sizes = {d: found[f"d{i + 1}"] for i, d in enumerate(days)}
+    return by_district, by_mask, sizes
+
+
 # --- tables -------------------------------------------------------------------------------------
 
 
-def district_table(day: dt.date) -> Table:
+def district_table(day: dt.date, counts: dict | None = None) -> Table:
     """Districts in sections by the partnership covering them on the day, each section with
     the partnership's own figure (an extra line, so a partnership's figure and its districts'
     figures are suppressed together and cannot be differenced)."""
     from petal.reference.selectors import coverage_on, districts
 
-    counts = by_district(day)
+    counts = by_district(day) if counts is None else counts
     covered: dict[int, object] = {}
     for row in coverage_on(day).order_by("partnership__name", "district__name"):
         covered.setdefault(row.district_id, row.partnership)
@@ -165,11 +226,11 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def combination_table(day: dt.date, areas) -> Table:
+def combination_table(day: dt.date, areas, counts: dict | None = None) -> Table:
     """Which three, four or five areas apply, and — as rows outside the total — how many people
     have each area: each area's row is the sum of the combinations including it (extra lines),
     so no hidden combination can be recovered from it."""
-    counts = by_mask(day, areas)
+    counts = by_mask(day, areas) if counts is None else counts
     rows: list[Row] = []
     for mask, chosen in _combinations(areas):
         names = [a["name"] for a in chosen]
@@ -207,9 +268,9 @@ def combination_table(day: dt.date, areas) -> Table:
     )
 
 
-def trend_table(day: dt.date) -> Table:
+def trend_table(day: dt.date, sizes: dict | None = None) -> Table:
     days = month_starts(day, 12)
-    sizes = on_days(days)
+    sizes = on_days(days) if sizes is None else sizes
     return _Table(
         slug="over-time",
         title="People in the cohort on the first of each month",
@@ -224,9 +285,12 @@ def build(actor, params) -> Built:
     messages: list[str] = []
     day = date_param(params, "on", messages, label="date")
     areas = area_rows()
-    districts = district_table(day)
-    combos = combination_table(day, areas)
-    trend = trend_table(day)
+    # Every figure from one pass over the episodes (the three-of-five rule per person for the
+    # day and the first of each of the last 12 months, and which areas apply on the day).
+    by_d, by_m, sizes = cohort_figures(day, month_starts(day, 12), areas)
+    districts = district_table(day, by_d)
+    combos = combination_table(day, areas, by_m)
+    trend = trend_table(day, sizes)
     return Built(
         tables=[districts, combos, trend],
         charts={

@@ -9,8 +9,6 @@ base: from fewer than 5 people an average is not shown.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
-
 from petal.outcomes import charts
 from petal.outcomes.dashboards import Built, Dashboard, register
 from petal.outcomes.dashboards.common import HEADLINES, MESSAGES, single, today
@@ -25,57 +23,85 @@ AVERAGE = "{:,.1f}"
 CHANGE = "{:+,.1f}"
 
 
-def _assessments():
-    from petal.outcomes.models import Assessment
+# Each person's first and latest NDT assessment, picked by a window over the assessments in
+# one pass, counted in the database by (district, first total, latest total) and by (item,
+# first score, latest score): a few thousand rows at 100,000 people, never a row per person.
+PAIRS = """
+WITH ranked AS (
+  SELECT a.id, a.person_id, a.total,
+         ROW_NUMBER() OVER (PARTITION BY a.person_id
+                            ORDER BY a.assessed_on, a.recorded_at, a.id) AS first_rank,
+         ROW_NUMBER() OVER (PARTITION BY a.person_id
+                            ORDER BY a.assessed_on DESC, a.recorded_at DESC, a.id DESC) AS latest_rank,
+         COUNT(*) OVER (PARTITION BY a.person_id) AS n
+  FROM {assessment} a
+  WHERE a.tool_id = %s AND a.total IS NOT NULL
+), pairs AS (
+  SELECT f.person_id, f.id AS first_id, f.total AS first_total,
+         l.id AS latest_id, l.total AS latest_total
+  FROM ranked f JOIN ranked l ON l.person_id = f.person_id AND l.latest_rank = 1
+  WHERE f.first_rank = 1 AND f.n >= 2
+)
+"""
+BY_DISTRICT = (
+    PAIRS
+    + """
+SELECT p.district_id, pairs.first_total, pairs.latest_total, COUNT(*)
+FROM pairs JOIN {person} p ON p.id = pairs.person_id
+GROUP BY p.district_id, pairs.first_total, pairs.latest_total
+"""
+)
+BY_ITEM = (
+    PAIRS
+    + """
+SELECT f.item_id, f.score, l.score, COUNT(*)
+FROM pairs
+JOIN {answer} f ON f.assessment_id = pairs.first_id
+JOIN {answer} l ON l.assessment_id = pairs.latest_id AND l.item_id = f.item_id
+GROUP BY f.item_id, f.score, l.score
+"""
+)
 
-    return Assessment.objects.order_by().filter(tool__slug=TOOL)
 
+def _read(sql: str) -> list[tuple]:
+    from django.db import connection
 
-def people_with_two() -> list[tuple]:
-    """(district id, first assessment id, first total, latest assessment id, latest total)
-    for each person with at least two NDT assessments — one query, a row per such person."""
-    return list(
-        _with_two().values_list(
-            "district_id", "first_id", "first_total", "latest_id", "latest_total"
-        )
-    )
-
-
-def _with_two():
+    from petal.outcomes.models import Assessment, AssessmentAnswer, AssessmentTool
     from petal.people.models import Person
 
-    mine = _assessments().filter(person=OuterRef("pk"), total__isnull=False)
-    firsts = mine.order_by("assessed_on", "recorded_at", "pk")
-    latests = mine.order_by("-assessed_on", "-recorded_at", "-pk")
-    counted = (
-        _assessments()
-        .filter(person=OuterRef("pk"), total__isnull=False)
-        .values("person")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        Person.objects.order_by()
-        .annotate(
-            ndt_count=Subquery(counted[:1]),
-            first_id=Subquery(firsts.values("pk")[:1]),
-            first_total=Subquery(firsts.values("total")[:1]),
-            latest_id=Subquery(latests.values("pk")[:1]),
-            latest_total=Subquery(latests.values("total")[:1]),
-        )
-        .filter(ndt_count__gte=2)
-    )
+    tool = AssessmentTool.objects.filter(slug="ndt").values_list("pk", flat=True).first()
+    if tool is None:
+        return []
+    names = {
+        "assessment": connection.ops.quote_name(Assessment._meta.db_table),
+        "answer": connection.ops.quote_name(AssessmentAnswer._meta.db_table),
+        "person": connection.ops.quote_name(Person._meta.db_table),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**names), [tool])  # fixed names, never user input
+        return cursor.fetchall()
 
 
-def _figures(pairs: list[tuple[int, int]], lower_is_better: bool = True) -> list:
-    """[people, average first, average latest, average change, improved, same, worse]."""
-    n = len(pairs)
+def pairs_by_district() -> list[tuple]:
+    """(district id, first total, latest total, people) for the people with two or more."""
+    return _read(BY_DISTRICT)
+
+
+def pairs_by_item() -> list[tuple]:
+    """(item id, first score, latest score, people)."""
+    return _read(BY_ITEM)
+
+
+def _figures(pairs, lower_is_better: bool = True) -> list:
+    """[people, average first, average latest, average change, improved, same, worse] from
+    (first, latest, how many) triples."""
+    n = sum(k for _, _, k in pairs)
     if not n:
         return [0, None, None, None, 0, 0, 0]
-    first = sum(a for a, _ in pairs) / n
-    latest = sum(b for _, b in pairs) / n
-    better = sum(1 for a, b in pairs if (b < a if lower_is_better else b > a))
-    same = sum(1 for a, b in pairs if a == b)
+    first = sum(a * k for a, _, k in pairs) / n
+    latest = sum(b * k for _, b, k in pairs) / n
+    better = sum(k for a, b, k in pairs if (b < a if lower_is_better else b > a))
+    same = sum(k for a, b, k in pairs if a == b)
     return [
         n,
         round(first, 1),
@@ -114,10 +140,10 @@ def partnership_table(found: list[tuple]) -> Table:
 
     day = today()
     partnership_of = {row.district_id: row.partnership_id for row in coverage_on(day)}
-    groups: dict[object, list[tuple[int, int]]] = {}
-    for district_id, _, first, _, latest in found:
+    groups: dict[object, list[tuple[int, int, int]]] = {}
+    for district_id, first, latest, people in found:
         key = partnership_of.get(district_id)
-        groups.setdefault(key, []).append((first, latest))
+        groups.setdefault(key, []).append((first, latest, people))
     rows = [Row(p.name, _figures(groups.get(p.pk, [])), key=p.slug) for p in partnerships()]
     if groups.get(None):
         rows.append(Row(NONE, _figures(groups[None]), key=""))
@@ -143,32 +169,17 @@ def partnership_table(found: list[tuple]) -> Table:
     )
 
 
-def item_table(found: list[tuple]) -> Table:
-    from petal.outcomes.models import AssessmentAnswer, AssessmentItem
+def item_table() -> Table:
+    from petal.outcomes.models import AssessmentItem
 
-    latest_of = {row[1]: row[3] for row in found}
-    scores: dict[int, dict[int, int]] = {}
-    # The answers of everyone's first and latest assessments, picked by subqueries (a list of
-    # ids would grow with the people).
-    people = _with_two()
-    for assessment_id, item_id, score in (
-        AssessmentAnswer.objects.filter(
-            Q(assessment_id__in=people.values("first_id"))
-            | Q(assessment_id__in=people.values("latest_id"))
-        )
-        .order_by()
-        .values_list("assessment_id", "item_id", "score")
-    ):
-        scores.setdefault(assessment_id, {})[item_id] = score
+    by_item: dict[int, list[tuple[int, int, int]]] = {}
+    for item_id, first, latest, people in pairs_by_item():
+        by_item.setdefault(item_id, []).append((first, latest, people))
     items = list(AssessmentItem.objects.filter(tool__slug=TOOL).order_by("order"))
-    rows = []
-    for item in items:
-        pairs = [
-            (scores[a][item.pk], scores[b][item.pk])
-            for a, b in latest_of.items()
-            if item.pk in scores.get(a, {}) and item.pk in scores.get(b, {})
-        ]
-        rows.append(Row(item.label, _figures(pairs, item.lower_is_better), key=item.code))
+    rows = [
+        Row(item.label, _figures(by_item.get(item.pk, []), item.lower_is_better), key=item.code)
+        for item in items
+    ]
     return _Table(
         slug="ndt-by-item",
         title="NDT scores item by item, first and latest",
@@ -183,9 +194,8 @@ def item_table(found: list[tuple]) -> Table:
 
 
 def build(actor, params) -> Built:
-    found = people_with_two()
-    by_partnership = partnership_table(found)
-    by_item = item_table(found)
+    by_partnership = partnership_table(pairs_by_district())
+    by_item = item_table()
     return Built(
         tables=[by_partnership, by_item],
         charts={
@@ -199,8 +209,7 @@ def build(actor, params) -> Built:
 
 
 def headline(actor) -> Table:
-    found = people_with_two()
-    improved = sum(1 for _, _, first, _, latest in found if latest < first)
+    improved = sum(people for _, first, latest, people in pairs_by_district() if latest < first)
     return single(
         "headline",
         "Improved",

@@ -94,6 +94,14 @@ def test_cohort_counts_equal_a_plain_python_reference(seed):
             assert by_key[mask] == n, (day, mask)
         assert combos._values[("total", 0)] == total
         assert cohort.on_days([day])[day] == total
+        # The page's one-pass query gives the same figures as the reference too.
+        one_pass = cohort.cohort_figures(day, [day, dt.date(2024, 1, 1)], cohort.area_rows())
+        assert one_pass[0] == {k: v for k, v in by_district.items() if v}, day
+        assert one_pass[1] == {k: v for k, v in by_mask.items() if v}, day
+        assert one_pass[2][day] == total
+        assert (
+            one_pass[2][dt.date(2024, 1, 1)] == _reference(dt.date(2024, 1, 1), areas, episodes)[0]
+        )
 
 
 @pytest.mark.django_db

@@ -237,3 +237,17 @@ def test_seeking_the_index_and_ranking_every_row_agree(referrals):
         ranked = by_month(Q(pk__gt=0), measure=measure)
         assert whole == ranked
         assert sum(f.count for f in whole) > 0
+
+
+@pytest.mark.parametrize("measure", ["acknowledged", "first_contact", "started"])
+def test_figures_for_several_groups_at_once_equal_one_group_at_a_time(referrals, measure):
+    """measures.by_groups (one pass on PostgreSQL) gives exactly what by_group gives."""
+    from django.db.models import Q
+
+    from petal.referrals.measures import by_group, by_groups
+
+    fields = ["service_id", "partnership_id", "district_id"]
+    together = by_groups(fields, measure=measure)
+    for field in fields:
+        assert together[field] == by_group(Q(), field, measure=measure), field
+    assert together["district_id"]
