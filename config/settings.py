@@ -89,6 +89,9 @@ PETAL_BREAK_GLASS_HOURS = env_int("PETAL_BREAK_GLASS_HOURS", 72)
 # How many reverse proxies in front of Petal append to X-Forwarded-For (0: none, so the header
 # is ignored). The public forms' spam limit counts per visitor address (petal.core.spam).
 PETAL_TRUSTED_PROXIES = max(env_int("PETAL_TRUSTED_PROXIES", 0), 0)
+# Where manage.py audit_anchor appends the newest audit hash, one file per database (petal.audit
+# .anchors). Keep it on other storage than the database, or copy it off the machine.
+PETAL_AUDIT_ANCHOR_DIR = env_str("PETAL_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -121,6 +124,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "petal.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petal.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

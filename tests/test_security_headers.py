@@ -31,6 +31,17 @@ def test_other_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Request-ID"]
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert f"{feature}=()" in policy
+
+
+def test_static_files_and_api_answers_carry_the_permissions_policy_too(client):
+    from django.templatetags.static import static
+
+    for path in ("/api/v1/openapi.json", static("petal/petal.css")):
+        response = client.get(path)
+        assert "camera=()" in response.get("Permissions-Policy", ""), path
 
 
 def test_signed_in_pages_and_api_are_not_cached(client, make_user):

@@ -33,6 +33,38 @@ class RequestIdMiddleware:
         return response
 
 
+# Petal uses no camera, microphone, location, payment, USB or sensors: say so, so an injected
+# frame or script cannot ask for them either.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Every response turns off the browser features Petal never uses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
 class NoStoreMiddleware:
     """Pages seen while signed in, and every API answer, must not be kept by browsers or proxies.
 
