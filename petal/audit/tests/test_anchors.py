@@ -13,6 +13,7 @@ from django.db import connection
 from petal.audit.anchors import anchor_path, check_anchors, database_label, write_anchor
 from petal.audit.models import AuditEvent
 from petal.audit.services import audit_record
+from petal.audit.tests.test_chain import _without_triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +26,6 @@ def anchor_dir(settings, tmp_path):
 
 def _write(n, start=0):
     return [audit_record(actor=None, action="test.event", data={"n": start + i}) for i in range(n)]
-
-
-def _without_triggers():
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-        else:
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
 
 
 def test_no_anchor_yet_is_said_not_an_error():

@@ -25,7 +25,6 @@ from petal.outcomes.dashboards.common import (
     today,
 )
 from petal.outcomes.tables import Column, Row, Table
-from petal.outcomes.tables import Table as _Table
 
 SLUG = "champions"
 
@@ -97,7 +96,7 @@ def network_table(day: dt.date) -> Table:
                 key=m.isoformat(),
             )
         )
-    return _Table(
+    return Table(
         slug="network-by-month",
         title="Champions and network activity, by month",
         row_header="Month",
@@ -132,7 +131,7 @@ def requests_table(day: dt.date) -> Table:
         until,
         **{kind.value: Count("pk", filter=Q(kind=kind.value)) for kind in kinds},
     )
-    return _Table(
+    return Table(
         slug="support-requests-by-month",
         title="Requests to champions, by month",
         row_header="Month",

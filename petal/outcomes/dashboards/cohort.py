@@ -24,7 +24,6 @@ from petal.outcomes.dashboards.common import (
     today,
 )
 from petal.outcomes.tables import Column, Row, Table
-from petal.outcomes.tables import Table as _Table
 from petal.people.disadvantage import THRESHOLD, area_rows, cohort_ids, covering, with_areas_on
 
 SLUG = "cohort"
@@ -194,7 +193,7 @@ def district_table(day: dt.date, counts: dict | None = None) -> Table:
         (r, 0) for r, row in enumerate(rows) if row.section in (NO_PARTNERSHIP, "Not known")
     ]
     lines.append([*top_level, ("total", 0)])
-    return _Table(
+    return Table(
         slug="by-partnership",
         title=f"People in the cohort on {day:%-d %B %Y}, by partnership and district",
         row_header="District",
@@ -257,7 +256,7 @@ def combination_table(day: dt.date, areas, counts: dict | None = None) -> Table:
                 key=f"area:{area['code']}",
             )
         )
-    return _Table(
+    return Table(
         slug="combinations",
         title=f"Which areas apply, on {day:%-d %B %Y}",
         row_header="Areas",
@@ -271,7 +270,7 @@ def combination_table(day: dt.date, areas, counts: dict | None = None) -> Table:
 def trend_table(day: dt.date, sizes: dict | None = None) -> Table:
     days = month_starts(day, 12)
     sizes = on_days(days) if sizes is None else sizes
-    return _Table(
+    return Table(
         slug="over-time",
         title="People in the cohort on the first of each month",
         row_header="Day",

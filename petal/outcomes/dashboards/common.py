@@ -14,7 +14,6 @@ from petal.audit.services import audit_record
 from petal.core.errors import NotFound, ValidationFailed
 from petal.outcomes import dashboards
 from petal.outcomes.tables import Table
-from petal.outcomes.tables import Table as _Table
 
 PERMISSION = "outcomes.dashboards"
 EARLIEST = dt.date(2000, 1, 1)
@@ -160,7 +159,7 @@ def single(
     count of anyone (money), never suppressed."""
     from petal.outcomes.tables import MEASURE, Column, Row
 
-    return _Table(
+    return Table(
         slug=slug,
         title=title,
         row_header="Figure",

@@ -13,7 +13,6 @@ from petal.outcomes import charts
 from petal.outcomes.dashboards import Built, Dashboard, register
 from petal.outcomes.dashboards.common import HEADLINES, MESSAGES, single, today
 from petal.outcomes.tables import MEASURE, Column, Row, Table
-from petal.outcomes.tables import Table as _Table
 
 SLUG = "ndt"
 TOOL = "ndt"
@@ -156,7 +155,7 @@ def partnership_table(found: list[tuple]) -> Table:
             key="all",
         )
     )
-    return _Table(
+    return Table(
         slug="ndt-by-partnership",
         title="NDT total score, first and latest, by partnership",
         row_header="Partnership",
@@ -180,7 +179,7 @@ def item_table() -> Table:
         Row(item.label, _figures(by_item.get(item.pk, []), item.lower_is_better), key=item.code)
         for item in items
     ]
-    return _Table(
+    return Table(
         slug="ndt-by-item",
         title="NDT scores item by item, first and latest",
         row_header="Item",

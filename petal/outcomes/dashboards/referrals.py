@@ -20,7 +20,6 @@ from petal.outcomes.dashboards.common import (
     today,
 )
 from petal.outcomes.tables import MEASURE, Column, Row, Table
-from petal.outcomes.tables import Table as _Table
 from petal.referrals import measures
 
 SLUG = "referrals"
@@ -54,7 +53,7 @@ def referrals_table(day: dt.date) -> Table:
     groups = [(p.pk, p.name) for p in partnerships()]
     if any(key[1] is None for key in counts):
         groups.append((None, NONE))
-    return _Table(
+    return Table(
         slug="referrals-by-month",
         title="Referrals sent, by month and partnership",
         row_header="Month sent",
@@ -84,7 +83,7 @@ def _wait_row(label, figure, *, key=None, section="") -> Row:
 def _waits_table(slug, title, row_header, rows, caption, **extra) -> Table:
     # A median does not add up, so totals only where the counts make a published sum (by
     # area: partnerships and districts each add up to every referral counted).
-    return _Table(
+    return Table(
         slug=slug,
         title=title,
         row_header=row_header,

@@ -17,7 +17,6 @@ from petal.outcomes.dashboards.common import (
     today,
 )
 from petal.outcomes.tables import MEASURE, Column, Row, Table
-from petal.outcomes.tables import Table as _Table
 
 SLUG = "service-use"
 QUARTERS = 8
@@ -71,7 +70,7 @@ def table(day) -> Table:
                     key=f"{field}:{q.isoformat()}",
                 )
             )
-    return _Table(
+    return Table(
         slug="service-use-by-quarter",
         title="Service use, by quarter",
         row_header="Quarter",

@@ -20,7 +20,6 @@ from petal.outcomes.dashboards.common import (
     today,
 )
 from petal.outcomes.tables import Column, Row, Table
-from petal.outcomes.tables import Table as _Table
 
 SLUG = "tell-it-once"
 
@@ -67,7 +66,7 @@ def table(day: dt.date) -> Table:
     months = month_starts(day, 12)
     reads = story_reads_by_month(months[0])
     retelling = retelling_by_month(months[0])
-    return _Table(
+    return Table(
         slug="tell-it-once-by-month",
         title="Stories read instead of re-told, and re-telling in meetings, by month",
         row_header="Month",
