@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "petal.barriers",
     "petal.programme",
     "petal.outcomes",
+    "petal.rights",
+    "petal.retention",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ handler500 = "petal.core.views.server_error"
 urlpatterns = [
     path("api/v1/", mark_api_urls(api.urls)),
     path("audit/", include("petal.audit.urls")),
+    path("rights/", include("petal.rights.urls")),
+    path("retention/", include("petal.retention.urls")),
     # Outcomes: a person's assessments and service use and the caseload import (under
     # /people/), and the dashboards, exports and reports (under /outcomes/); full paths.
     path("", include("petal.outcomes.urls_people")),

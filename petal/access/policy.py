@@ -143,6 +143,13 @@ PERMISSIONS: dict[str, frozenset] = {
     "people.import": frozenset({R.TRUSTED_PERSON, R.PARTNERSHIP_COORDINATOR}),
     # Reference data (areas, districts, partnerships, governance levels).
     "reference.view": frozenset(ALL_ROLES),
+    # Data-protection rights (UK GDPR articles 15–18): subject access requests and their
+    # one-month clock, rectification, restriction and erasure cases. The data protection lead
+    # only; a restricted record is readable by them alone (petal.rights).
+    "rights.manage": frozenset({R.DATA_PROTECTION_LEAD}),
+    # Retention schedules per record type and the reports of what each run deleted or
+    # anonymised (petal.retention): the data protection lead and administrators.
+    "retention.view": frozenset({R.DATA_PROTECTION_LEAD, R.ADMINISTRATOR}),
 }
 
 
