@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -133,8 +135,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "petal.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "petal.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "petal.access.middleware.AccessPolicyMiddleware",
@@ -210,11 +212,22 @@ if TESTING:
     # Fast hashing keeps the suite quick; real modes keep Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Sessions expire after PETAL_SESSION_IDLE_MINUTES without a request. IdleTimeoutMiddleware
-# renews the expiry at most once a minute, rather than writing the session on every request.
+# Sessions expire after PETAL_SESSION_IDLE_MINUTES without a request. SessionTimeoutMiddleware
+# renews the expiry at most once a minute, rather than writing the session on every request,
+# and ends any session PETAL_SESSION_ABSOLUTE_HOURS after its sign-in, however busy.
 SESSION_COOKIE_AGE = env_int("PETAL_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = False
 PETAL_SESSION_RENEW_SECONDS = 60
+PETAL_SESSION_ABSOLUTE_HOURS = env_int("PETAL_SESSION_ABSOLUTE_HOURS", 12)
+# Sensitive actions (changing email, password or two-step sign-in, API tokens, break-glass,
+# roles) ask for the password again when the last sign-in or confirmation is older than this.
+PETAL_REAUTH_MINUTES = env_int("PETAL_REAUTH_MINUTES", 15)
+# Two-step sign-in (a code from an authenticator app, TOTP) is required in production for every
+# role that reads personal data (petal.access.policy "account.mfa_required"). The laptop, demo
+# and test modes keep the one-page sign-in unless PETAL_MFA_REQUIRED=true.
+PETAL_MFA_REQUIRED = env_bool("PETAL_MFA_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "Petal"
+OTP_TOTP_THROTTLE_FACTOR = 1
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -42,6 +42,28 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "accounts:account": ("/account", allow(SIGNED_IN)),
     "accounts:token-create": ("/account/tokens/new", allow(SIGNED_IN)),
+    # The second step of signing in needs a password checked moments before: without one,
+    # back to the sign-in page; new recovery codes are shown once, straight after they are made.
+    "accounts:sign-in-code": ("/sign-in/code", {p: 302 for p in PRINCIPALS}),
+    "accounts:recovery-codes": ("/account/recovery-codes", {p: 302 for p in PRINCIPALS}),
+    "accounts:recovery-codes-new": (
+        "/account/recovery-codes/new",
+        allow(SIGNED_IN, ok_status=405),
+    ),
+    "accounts:mfa-setup": ("/account/two-step", allow(SIGNED_IN)),
+    "accounts:mfa-remove": ("/account/two-step/off", allow(SIGNED_IN, ok_status=405)),
+    "accounts:password-change": ("/account/password", allow(SIGNED_IN)),
+    "accounts:email-change": ("/account/email", allow(SIGNED_IN)),
+    "accounts:email-confirm": ("/account/email/not-a-token", allow(SIGNED_IN)),
+    "accounts:sessions-end": ("/account/sessions/end", allow(SIGNED_IN, ok_status=405)),
+    "accounts:user-sessions-end": (
+        "/users/{other}/sessions/end",
+        allow({R.ADMINISTRATOR}, ok_status=405),
+    ),
+    "accounts:user-mfa-reset": (
+        "/users/{other}/two-step/reset",
+        allow({R.ADMINISTRATOR}, ok_status=405),
+    ),
     "accounts:token-revoke": ("/account/tokens/1/revoke", allow(set(), anon=302, denied=405)),
     "accounts:organisations": ("/organisations", allow(EVERY_ROLE)),
     "accounts:users": (

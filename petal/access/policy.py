@@ -33,6 +33,12 @@ PEOPLE_ROLES = frozenset(
 
 PERMISSIONS: dict[str, frozenset] = {
     "account.use": ANY_SIGNED_IN,
+    # Two-step sign-in is required (when PETAL_MFA_REQUIRED, the default in production) for
+    # every role that reads personal data: people's records, staff sign-ins, the audit trail,
+    # contact messages and the co-production register. Governance members read suppressed
+    # counts and barriers (never a person), so the one-page sign-in is enough for them; they
+    # may still turn two-step sign-in on.
+    "account.mfa_required": frozenset(ALL_ROLES - {R.GOVERNANCE_MEMBER}),
     # The organisations taking part: every signed-in worker needs to find partners.
     "organisations.view": frozenset(ALL_ROLES),
     # Public pages' content is the programme team's to keep up to date.

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "petal.accounts"
     label = "accounts"
     verbose_name = "Accounts and organisations"
+
+    def ready(self):
+        from petal.accounts import signals  # noqa: F401

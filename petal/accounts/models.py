@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from petal.access.roles import Role
 
@@ -53,6 +54,10 @@ class User(AbstractBaseUser):
     # Such a sign-in never holds a staff role (petal.access.policy.can refuses them all).
     is_individual = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to end every session the user has open (an administrator's "end sessions", or the
+    # user's own "sign out everywhere else"): it is part of the session's auth hash, so each
+    # session signed in before the change is flushed on its next request.
+    sessions_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -69,6 +74,16 @@ class User(AbstractBaseUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash covers the password only; the epoch lets Petal end sessions
+        # without changing the password.
+        return salted_hmac(
+            "petal.accounts.User.session_auth_hash",
+            f"{self.password}|{self.sessions_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class OrganisationKind(models.TextChoices):
@@ -193,3 +208,23 @@ class PersonalAccessToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for two-step sign-in when the authenticator app is lost.
+
+    Only a keyed hash is stored (HMAC-SHA256 with the secret key): each code carries about 50
+    random bits, so the hash cannot be reversed by guessing, and a database copy alone reveals none.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"Recovery code {self.pk} for user {self.user_id}"

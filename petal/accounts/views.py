@@ -13,7 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from petal.access.policy import can, permissions_of, roles_of
-from petal.accounts import forms, selectors, services
+from petal.accounts import forms, mfa, selectors, services
+from petal.accounts.reauth import confirm_first
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
 from petal.core.forms import apply_errors
 from petal.people.selectors import caseload_summary
@@ -28,6 +29,10 @@ def _safe_next(request) -> str:
     return reverse("accounts:home")
 
 
+NEXT_AFTER_SIGN_IN = "_petal_next"
+NEW_CODES = "_petal_new_codes"
+
+
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
@@ -36,7 +41,7 @@ def sign_in(request):
     form = forms.SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_sign_in(
+            user = services.password_check(
                 request=request,
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
@@ -47,12 +52,77 @@ def sign_in(request):
             form.add_error(None, "Enter a correct email address and password")
             form.error_anchor = "email"
         else:
-            return redirect(_safe_next(request))
+            target = _safe_next(request)
+            if mfa.needs_second_step(user):
+                services.pending_begin(request=request, user=user)
+                request.session[NEXT_AFTER_SIGN_IN] = target
+                return redirect("accounts:sign-in-code")
+            services.session_start(request=request, user=user)
+            return redirect(target)
     return render(
         request,
         "accounts/sign_in.html",
         {"form": form, "next": request.GET.get("next", "")},
     )
+
+
+def _scan_context(device) -> dict:
+    return {"device": device, "qr": mfa.qr_data_uri(device), "setup_key": mfa.setup_key(device)}
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request):
+    """The second step of signing in: a code from the app, or a recovery code; or, for a role
+    that needs two-step sign-in and has none yet, setting it up there and then."""
+    user = services.pending_user(request)
+    if user is None:
+        services.pending_end(request)
+        messages.info(request, "Sign in with your email address and password first.")
+        return redirect("accounts:sign-in")
+    form = forms.CodeForm(request.POST or None)
+    enrol = not mfa.has_mfa(user)
+    context = {"form": form, "enrol": enrol}
+    if enrol:
+        pending = request.session[services.PENDING]
+        device = mfa.device_for(user, confirmed=False)
+        if device is None or device.pk != pending.get("device"):
+            device = services.mfa_device_new(user=user)
+            pending["device"] = device.pk
+            request.session[services.PENDING] = pending
+        context.update(_scan_context(device))
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if enrol:
+            try:
+                codes = services.mfa_confirm(actor=user, device=device, code=code)
+            except ValidationFailed as error:
+                apply_errors(form, error)
+            else:
+                services.pending_end(request)
+                services.session_start(request=request, user=user, method="app")
+                request.session[NEW_CODES] = codes
+                return redirect("accounts:recovery-codes")
+        else:
+            try:
+                services.second_step(request=request, code=code)
+            except services.SecondStepFailed as failure:
+                if failure.restart:
+                    messages.error(request, failure.message)
+                    return redirect("accounts:sign-in")
+                form.add_error("code", failure.message)
+            else:
+                return redirect(request.session.pop(NEXT_AFTER_SIGN_IN, "") or "accounts:home")
+    return render(request, "accounts/sign_in_code.html", context)
+
+
+def recovery_codes(request):
+    """New recovery codes, shown once, straight after they were made."""
+    codes = request.session.pop(NEW_CODES, None)
+    if not codes:
+        return redirect("accounts:account")
+    target = request.session.pop(NEXT_AFTER_SIGN_IN, "") or reverse("accounts:account")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": target})
 
 
 def locked_out(request, response=None, credentials=None):
@@ -92,11 +162,130 @@ def account(request):
     return render(
         request,
         "accounts/account.html",
-        {"memberships": selectors.memberships_for(user), "tokens": selectors.tokens_for(user)},
+        {
+            "memberships": selectors.memberships_for(user),
+            "tokens": selectors.tokens_for(user),
+            "has_mfa": mfa.has_mfa(user),
+            "mfa_required": mfa.required_for(user),
+            "recovery_left": mfa.unused_recovery_codes(user),
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+            "absolute_hours": settings.PETAL_SESSION_ABSOLUTE_HOURS,
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@confirm_first("set up two-step sign-in")
+def mfa_setup(request):
+    user = request.user
+    form = forms.CodeForm(request.POST or None)
+    device = None
+    if request.method == "POST":
+        device = mfa.device_for(user, confirmed=False)
+        if device is None or str(device.pk) != request.POST.get("device", ""):
+            messages.error(request, "That set-up had expired. Scan the new code.")
+            return redirect("accounts:mfa-setup")
+        if form.is_valid():
+            try:
+                codes = services.mfa_confirm(
+                    actor=user, device=device, code=form.cleaned_data["code"]
+                )
+            except ValidationFailed as error:
+                apply_errors(form, error)
+            else:
+                request.session[services.SECOND_STEP] = True
+                request.session[NEW_CODES] = codes
+                messages.success(request, "Two-step sign-in is on.")
+                return redirect("accounts:recovery-codes")
+    else:
+        device = services.mfa_device_new(user=user)
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {"form": form, "replacing": mfa.has_mfa(user), **_scan_context(device)},
+    )
+
+
+@require_POST
+@confirm_first("turn off two-step sign-in")
+def mfa_remove(request):
+    try:
+        services.mfa_remove(actor=request.user, user=request.user)
+    except Forbidden as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session[services.SECOND_STEP] = False
+        messages.success(request, "Two-step sign-in is off.")
+    return redirect("accounts:account")
+
+
+@require_POST
+@confirm_first("make new recovery codes (your old ones will stop working)")
+def recovery_codes_new(request):
+    if not mfa.has_mfa(request.user):
+        return redirect("accounts:account")
+    request.session[NEW_CODES] = services.recovery_codes_create(actor=request.user)
+    return redirect("accounts:recovery-codes")
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+@confirm_first("change your password")
+def password_change(request):
+    form = forms.PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(request=request, password=form.cleaned_data["new_password1"])
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Your password has been changed.")
+            return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@confirm_first("change your email address")
+def email_change(request):
+    form = forms.EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_change_request(actor=request.user, email=form.cleaned_data["email"])
+        except ValidationFailed as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"We have sent a link to {form.cleaned_data['email']}. Your email address "
+                "changes when you follow it.",
+            )
+            return redirect("accounts:account")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token: str):
+    if request.method == "POST":
+        try:
+            user = services.email_change_confirm(actor=request.user, token=token)
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Your email address is now {user.email}.")
+        return redirect("accounts:account")
+    return render(request, "accounts/email_confirm.html", {})
+
+
+@require_POST
+@confirm_first("sign out everywhere else")
+def sessions_end(request):
+    services.sessions_end(actor=request.user, user=request.user, request=request)
+    messages.success(request, "You have been signed out everywhere else.")
+    return redirect("accounts:account")
+
+
+@require_http_methods(["GET", "POST"])
+@confirm_first("create an API token")
 def token_create(request):
     form = forms.TokenForm(request.POST or None, initial={"days": 90})
     if request.method == "POST" and form.is_valid():
@@ -211,11 +400,13 @@ def user_detail(request, user_id: int):
             "person": user,
             "memberships": selectors.membership_history(user),
             "can_manage": can(request.user, "users.manage"),
+            "has_mfa": mfa.has_mfa(user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@confirm_first("give someone a role", methods=("POST",))
 def user_role_new(request, user_id: int):
     user = _user_or_404(request, user_id)
     form = forms.RoleForm(request.POST or None)
@@ -232,6 +423,7 @@ def user_role_new(request, user_id: int):
 
 
 @require_POST
+@confirm_first("end someone’s role")
 def user_role_end(request, user_id: int, membership_id: int):
     user = _user_or_404(request, user_id)
     try:
@@ -245,6 +437,7 @@ def user_role_end(request, user_id: int, membership_id: int):
 
 
 @require_POST
+@confirm_first("change whether someone can sign in")
 def user_active(request, user_id: int):
     user = _user_or_404(request, user_id)
     active = request.POST.get("active") == "true"
@@ -259,4 +452,26 @@ def user_active(request, user_id: int):
             if active
             else f"{user.full_name} can no longer sign in.",
         )
+    return redirect("accounts:user", user_id=user.pk)
+
+
+@require_POST
+@confirm_first("sign someone out everywhere")
+def user_sessions_end(request, user_id: int):
+    user = _user_or_404(request, user_id)
+    services.sessions_end(actor=request.user, user=user)
+    messages.success(request, f"{user.full_name} has been signed out everywhere.")
+    return redirect("accounts:user", user_id=user.pk)
+
+
+@require_POST
+@confirm_first("reset someone’s two-step sign-in")
+def user_mfa_reset(request, user_id: int):
+    user = _user_or_404(request, user_id)
+    services.mfa_remove(actor=request.user, user=user)
+    messages.success(
+        request,
+        f"{user.full_name}’s two-step sign-in has been reset. They will set it up again when "
+        "they next sign in, and have been signed out everywhere.",
+    )
     return redirect("accounts:user", user_id=user.pk)

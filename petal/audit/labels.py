@@ -13,6 +13,20 @@ ACTIONS = {
     "account.user_enabled": "Sign-in enabled again",
     "account.token_created": "API token created",
     "account.token_revoked": "API token revoked",
+    # Sessions, re-authentication and two-step sign-in (issue 12).
+    "account.second_step_failed": "Sign-in code wrong",
+    "account.recovery_code_used": "Signed in with a recovery code",
+    "account.recovery_codes_created": "Recovery codes made",
+    "account.mfa_enabled": "Two-step sign-in set up",
+    "account.mfa_removed": "Two-step sign-in turned off",
+    "account.mfa_reset": "Two-step sign-in reset by an administrator",
+    "account.sessions_ended": "Signed out everywhere",
+    "account.session_expired": "Signed out: session too old",
+    "account.confirmed": "Confirmed it was them (password given again)",
+    "account.confirm_failed": "Confirming it was them failed",
+    "account.password_changed": "Password changed",
+    "account.email_change_requested": "Email address change asked for",
+    "account.email_changed": "Email address changed",
     "site.page_updated": "Public page changed",
     "people.listed": "List of people viewed",
     "people.exported": "List of people downloaded",
@@ -184,6 +198,28 @@ ACTIONS = {
     "contact.listed": "Contact messages viewed",
     "contact.read": "Contact message read",
     "contact.triaged": "Contact message triaged",
+    # Retention schedules and erasure (petal.retention).
+    "person.erased": "Person's record erased (only this record of it is kept)",
+    "retention.run": "Retention schedules run",
+    "retention.dry_run_requested": "Retention dry run asked for",
+    # Data-protection rights (petal.rights): subject access, rectification, restriction, erasure.
+    "rights.person_searched": "Searched for a record to record a data-protection request",
+    "rights.case_recorded": "Data-protection request recorded",
+    "rights.cases_listed": "Data-protection requests viewed",
+    "rights.case_read": "Data-protection request read",
+    "rights.clock_paused": "Clock paused on a data-protection request",
+    "rights.clock_resumed": "Clock restarted on a data-protection request",
+    "rights.clock_extended": "Time to respond to a data-protection request extended",
+    "rights.case_completed": "Data-protection request completed",
+    "rights.case_refused": "Data-protection request refused",
+    "rights.export_generated": "Subject access copy prepared",
+    "rights.export_downloaded": "Subject access copy downloaded",
+    "rights.record_restricted": "Record restricted: only the data protection lead may read it",
+    "rights.restriction_lifted": "Restriction of a record lifted",
+    "rights.restricted_record_read": "Restricted record read by the data protection lead",
+    "rights.trusted_persons_told": "Trusted persons asked to correct a record",
+    "rights.versions_read": "Changes to a record read for a rectification request",
+    "rights.erasure_decided": "Decision recorded on an erasure request",
 }
 
 OBJECT_TYPES = {
@@ -228,6 +264,10 @@ OBJECT_TYPES = {
     "programme.recognition": "Recognition",
     "programme.feedback": "Feedback",
     "programme.contactmessage": "Contact message",
+    # Retention schedules (petal.retention).
+    "retention.retentionrun": "Retention run",
+    # Data-protection rights (petal.rights).
+    "rights.rightscase": "Data-protection request",
 }
 
 

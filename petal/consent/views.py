@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from petal.access.categories import Category
 from petal.accounts.models import sign_in_name
+from petal.accounts.reauth import confirm_first
 from petal.audit.labels import action_label
 from petal.consent import forms, selectors, services
 from petal.consent.models import Purpose, Review
@@ -293,6 +294,7 @@ def own_access_end(request, person_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@confirm_first("open a record without consent (break-glass)", methods=("POST",))
 def safeguarding(request):
     """Open a record without consent: find it exactly, give the lawful basis and reason."""
     limit = services.break_glass_hours()

@@ -86,12 +86,15 @@ class NoStoreMiddleware:
         return response
 
 
-class IdleTimeoutMiddleware:
-    """Keep a signed-in session alive while it is used; let it lapse when idle.
+class SessionTimeoutMiddleware:
+    """Keep a signed-in session alive while it is used; let it lapse when idle; end it a fixed
+    time after sign-in however busy it is.
 
     Django sets the session's expiry when the session is saved. Saving on every request would
     make every page a database write, so the session is marked changed only when it was last
     renewed over PETAL_SESSION_RENEW_SECONDS ago: the idle timeout is exact to within that.
+    The absolute timeout (PETAL_SESSION_ABSOLUTE_HOURS) counts from the sign-in time that
+    petal.accounts.signals writes into every new session; a session without it is ended.
     """
 
     def __init__(self, get_response):
@@ -104,8 +107,38 @@ class IdleTimeoutMiddleware:
 
             from django.conf import settings
 
+            from petal.accounts.services import AUTHENTICATED_AT
+
             now = int(time.time())
+            signed_in_at = request.session.get(AUTHENTICATED_AT)
+            limit = settings.PETAL_SESSION_ABSOLUTE_HOURS * 3600
+            if not isinstance(signed_in_at, int) or now - signed_in_at >= limit:
+                return self._expired(request)
             renewed = request.session.get("_petal_renewed", 0)
             if now - renewed >= settings.PETAL_SESSION_RENEW_SECONDS:
                 request.session["_petal_renewed"] = now
         return self.get_response(request)
+
+    def _expired(self, request):
+        from django.conf import settings
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+        from django.db import transaction
+
+        from petal.audit.services import audit_record
+
+        user = request.user
+        with transaction.atomic():
+            audit_record(actor=user, action="account.session_expired", obj=user)
+        logout(request)
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        messages.info(
+            request,
+            f"For your security, Petal signs you out {settings.PETAL_SESSION_ABSOLUTE_HOURS} "
+            "hours after you sign in. Sign in again to carry on.",
+        )
+        if request.method == "GET":
+            return redirect_to_login(request.get_full_path())
+        return redirect_to_login("/")
