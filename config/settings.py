@@ -91,6 +91,8 @@ PETAL_BREAK_GLASS_HOURS = env_int("PETAL_BREAK_GLASS_HOURS", 72)
 PETAL_TRUSTED_PROXIES = max(env_int("PETAL_TRUSTED_PROXIES", 0), 0)
 # Where manage.py audit_anchor appends the newest audit hash, one file per database (petal.audit
 # .anchors). Keep it on other storage than the database, or copy it off the machine.
+# Where manage.py backup writes when given no path (the current folder when unset).
+PETAL_BACKUP_DIR = env_str("PETAL_BACKUP_DIR", "")
 PETAL_AUDIT_ANCHOR_DIR = env_str("PETAL_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors"))
 
 INSTALLED_APPS = [

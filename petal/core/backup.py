@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -49,7 +50,7 @@ def backup_target_path(path: str | os.PathLike | None, *, vendor: str) -> Path:
         if target.is_dir():
             target = target / backup_default_name(vendor)
     else:
-        folder = os.environ.get("PETAL_BACKUP_DIR") or "."
+        folder = settings.PETAL_BACKUP_DIR or "."
         target = Path(folder).expanduser() / backup_default_name(vendor)
     if target.exists():
         raise BackupError(f"{target} already exists; a backup never overwrites a file.")

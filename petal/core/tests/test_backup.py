@@ -111,8 +111,8 @@ def test_a_broken_chain_after_restore_is_an_error(tmp_path, capsys, monkeypatch)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_default_name_goes_to_petal_backup_dir_and_never_overwrites(tmp_path, monkeypatch):
-    monkeypatch.setenv("PETAL_BACKUP_DIR", str(tmp_path))
+def test_default_name_goes_to_petal_backup_dir_and_never_overwrites(tmp_path, settings):
+    settings.PETAL_BACKUP_DIR = str(tmp_path)
     call_command("backup")
     (made,) = tmp_path.iterdir()
     assert made.name.startswith("petal-backup-")
