@@ -130,6 +130,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "petal.core.middleware.RequestGuardMiddleware",
     "petal.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petal.core.middleware.RequestIdMiddleware",
@@ -148,6 +149,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = env_str("PETAL_URLCONF", "config.urls")
+if PRODUCTION and ROOT_URLCONF != "config.urls":
+    # The benchmark URLs sign anyone in: never in production.
+    raise ImproperlyConfigured("PETAL_URLCONF cannot be changed when PETAL_ENV=production")
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -167,6 +171,12 @@ TEMPLATES = [
         },
     },
 ]
+
+# Rotating the secret key: put the old key in PETAL_SECRET_KEY_FALLBACKS (comma separated) for
+# a while, so sessions, emailed links and recovery codes made with it keep working; remove it
+# once they have lapsed (the longest is a password link's hour and a session's 12 hours;
+# recovery codes are checked against the old key too until the user makes new ones).
+SECRET_KEY_FALLBACKS = env_list("PETAL_SECRET_KEY_FALLBACKS", [])
 
 # Databases -----------------------------------------------------------------
 
@@ -250,6 +260,8 @@ AXES_DISABLE_ACCESS_LOG = True  # Petal's own audit trail records sign-ins.
 AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "petal.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind PETAL_TRUSTED_PROXIES reverse proxies, lock the visitor's address, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "petal.core.spam.client_address"
 
 # Security headers ------------------------------------------------------------
 
@@ -259,6 +271,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("PETAL_SSL_REDIRECT", True)
+    # The API is refused over plain HTTP (RequestGuardMiddleware), never redirected: a client
+    # that sent its token in clear must be told, not quietly moved.
+    SECURE_REDIRECT_EXEMPT = [r"^api/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -279,7 +294,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
-        "base-uri": [SELF],
+        "base-uri": [NONE],
         "object-src": [NONE],
     },
 }
@@ -367,8 +382,20 @@ PETAL_TOKEN_DEFAULT_DAYS = 90
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "petal.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("PETAL_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"level": "ERROR"},

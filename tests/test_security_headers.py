@@ -126,3 +126,82 @@ def test_view_without_an_access_rule_is_refused(rf, make_user):
     request.user = make_user(Role.ADMINISTRATOR)
     with pytest.raises(PermissionDenied):
         AccessPolicyMiddleware(lambda r: None).process_view(request, undeclared, (), {})
+
+
+def test_the_content_security_policy_allows_no_base_element(client):
+    assert "base-uri 'none'" in client.get("/")["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "TRACK"])
+def test_trace_is_refused_everywhere(client, method):
+    for path in ("/", "/sign-in", "/api/v1/openapi.json"):
+        response = client.generic(method, path)
+        assert response.status_code == 405, path
+        assert b"sign-in" not in response.content
+
+
+def test_production_refuses_the_api_over_plain_http_rather_than_redirecting(client, settings):
+    settings.PRODUCTION = True
+    insecure = client.get("/api/v1/openapi.json")
+    assert insecure.status_code == 403
+    assert insecure.json()["detail"].startswith("Use HTTPS")
+    assert client.get("/api/v1/openapi.json", secure=True).status_code == 200
+    settings.PRODUCTION = False
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_production_will_not_load_demo_data_or_the_benchmark_urls():
+    demo = _manage("demo", **PRODUCTION)
+    assert demo.returncode != 0
+    assert "never loaded when PETAL_ENV=production" in demo.stderr
+    bench = _manage("check", PETAL_URLCONF="config.urls_benchmark", **PRODUCTION)
+    assert bench.returncode != 0
+    assert "PETAL_URLCONF" in bench.stderr
+
+
+def test_signing_out_clears_what_the_browser_kept(client, make_user):
+    client.force_login(make_user(Role.CHAMPION))
+    response = client.post("/sign-out")
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_refused_access_is_logged_with_who_and_where_but_no_query(client, make_user, caplog):
+    user = make_user(Role.CHAMPION)
+    client.force_login(user)
+    with caplog.at_level("WARNING", logger="petal.security"):
+        assert client.get("/users?q=someone+typed").status_code == 403
+        assert client.get("/people/999999").status_code == 404
+    lines = [r.getMessage() for r in caplog.records if r.name == "petal.security"]
+    assert f"access refused: status=403 user={user.pk} method=GET path=/users" in lines
+    assert f"access refused: status=404 user={user.pk} method=GET path=/people/999999" in lines
+    assert not any("someone" in line for line in lines)
+
+
+def test_log_lines_carry_the_request_id_and_a_time_offset(client, make_user):
+    import logging
+
+    from django.conf import settings as django_settings
+
+    from petal.core.logging import RequestIdFilter
+
+    config = django_settings.LOGGING["formatters"]["plain"]
+    formatter = logging.Formatter(config["format"], config["datefmt"])
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(formatter.format(record))
+
+    handler = Keep()
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("petal.security")
+    logger.addHandler(handler)
+    try:
+        client.force_login(make_user(Role.CHAMPION))
+        client.get("/people/999999", HTTP_X_REQUEST_ID="req-abcdef123")
+        logging.getLogger("petal.security").warning("outside a request")
+    finally:
+        logger.removeHandler(handler)
+    assert "[req-abcdef123] access refused" in seen[0]
+    assert seen[-1].split(" ")[0][-5] in "+-"  # 2026-11-24T10:00:00+0000
+    assert "[-] outside a request" in seen[-1]

@@ -81,8 +81,8 @@ def is_app_code(text: str) -> bool:
     return bool(re.fullmatch(r"\d{6}", normalise_code(text)))
 
 
-def recovery_hash(code: str) -> str:
-    key = settings.SECRET_KEY.encode()
+def recovery_hash(code: str, secret: str | None = None) -> str:
+    key = (secret or settings.SECRET_KEY).encode()
     return hmac.new(key, b"petal-recovery:" + normalise_code(code).encode(), sha256).hexdigest()
 
 
@@ -110,8 +110,16 @@ def use_recovery_code(user, code: str) -> bool:
     """Spend one recovery code; False if it is not one of the user's unused codes."""
     if not normalise_code(code) or is_app_code(code):
         return False
-    wanted = recovery_hash(code)
-    updated = RecoveryCode.objects.filter(user=user, used_at__isnull=True, code_hash=wanted).update(
+    # The current key, and any old one still accepted while the key is rotated.
+    wanted = [recovery_hash(code, secret) for secret in (None, *settings.SECRET_KEY_FALLBACKS)]
+    match = (
+        RecoveryCode.objects.filter(user=user, used_at__isnull=True, code_hash__in=wanted)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if match is None:
+        return False
+    updated = RecoveryCode.objects.filter(pk=match, used_at__isnull=True).update(
         used_at=timezone.now()
     )
     return updated == 1

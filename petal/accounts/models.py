@@ -58,6 +58,9 @@ class User(AbstractBaseUser):
     # user's own "sign out everywhere else"): it is part of the session's auth hash, so each
     # session signed in before the change is flushed on its next request.
     sessions_epoch = models.PositiveIntegerField(default=0)
+    # A new email address asked for and not yet confirmed from its inbox (kept here so the
+    # emailed link carries no address).
+    email_pending = models.EmailField(blank=True)
 
     objects = UserManager()
 

@@ -26,8 +26,10 @@ class SignInFailed(Exception):
 
 
 def _client(request) -> dict:
+    from petal.core.spam import client_address
+
     return {
-        "ip": request.META.get("REMOTE_ADDR", ""),
+        "ip": client_address(request),
         "agent": request.headers.get("User-Agent", "")[:200],
     }
 
@@ -261,6 +263,8 @@ def reauthenticate(*, request, password: str, code: str = "") -> None:
                 actor=user, action="account.confirm_failed", obj=user, data=_client(request)
             )
         raise ValidationFailed(next(iter(errors.values()))[0], field_errors=errors)
+    # A new session key on every step up in trust, as at sign-in.
+    request.session.cycle_key()
     request.session[CONFIRMED_AT] = int(time.time())
     with transaction.atomic():
         audit_record(actor=user, action="account.confirmed", obj=user, data=_client(request))
@@ -307,8 +311,10 @@ def email_change_request(*, actor: User, email: str) -> None:
     if User.objects.filter(email__iexact=email).exists():
         message = "Someone already has a Petal sign-in with this email address"
         raise ValidationFailed(message, field_errors={"email": [message]})
+    actor.email_pending = email
+    actor.save(update_fields=["email_pending"])
     token = signing.dumps(
-        {"user": actor.pk, "old": actor.email, "new": email}, salt=EMAIL_CHANGE_SALT
+        {"user": actor.pk, "check": _email_check(actor)}, salt=EMAIL_CHANGE_SALT, compress=True
     )
     link = settings.PETAL_BASE_URL + reverse("accounts:email-confirm", kwargs={"token": token})
     _send_notice(
@@ -340,14 +346,27 @@ def email_change_confirm(*, actor: User, token: str) -> User:
             "This link has expired or is not right. Ask for a new one."
         ) from error
     user = User.objects.select_for_update().filter(pk=actor.pk).first()
-    if user is None or data.get("user") != user.pk or data.get("old") != user.email:
+    if (
+        user is None
+        or not user.email_pending
+        or data.get("user") != user.pk
+        or data.get("check") != _email_check(user)
+    ):
         raise ValidationFailed("This link has expired or is not right. Ask for a new one.")
-    if User.objects.filter(email__iexact=data["new"]).exclude(pk=user.pk).exists():
+    if User.objects.filter(email__iexact=user.email_pending).exclude(pk=user.pk).exists():
         raise ValidationFailed("Someone already has a Petal sign-in with this email address")
-    user.email = data["new"]
-    user.save(update_fields=["email"])
+    user.email, user.email_pending = user.email_pending, ""
+    user.save(update_fields=["email", "email_pending"])
     audit_record(actor=user, action="account.email_changed", obj=user)
     return user
+
+
+def _email_check(user: User) -> str:
+    """Ties a link to this user's current and asked-for addresses without putting either in
+    it: a later request, or a change since, makes older links stop working."""
+    import hashlib
+
+    return hashlib.sha256(f"{user.email}|{user.email_pending}".encode()).hexdigest()[:32]
 
 
 def _send_notice(to: str, subject: str, template: str, user: User, **context) -> None:

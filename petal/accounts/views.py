@@ -133,7 +133,10 @@ def locked_out(request, response=None, credentials=None):
 def sign_out(request):
     services.session_sign_out(request=request)
     messages.success(request, "You have signed out.")
-    return redirect("site:home")
+    response = redirect("site:home")
+    # Anything the browser kept from the session (cached pages, storage) goes too.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def home(request):

@@ -33,6 +33,29 @@ class RequestIdMiddleware:
         return response
 
 
+class RequestGuardMiddleware:
+    """Refuses what Petal never answers: TRACE and TRACK (which echo requests back), and, in
+    production, the API over plain HTTP — refused rather than redirected, so a client that
+    sent its token in clear is told."""
+
+    REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import HttpResponseNotAllowed, JsonResponse
+
+        if request.method in self.REFUSED_METHODS:
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        if settings.PRODUCTION and request.path.startswith("/api/") and not request.is_secure():
+            return JsonResponse(
+                {"detail": "Use HTTPS: the API does not answer over HTTP."}, status=403
+            )
+        return self.get_response(request)
+
+
 # Petal uses no camera, microphone, location, payment, USB or sensors: say so, so an injected
 # frame or script cannot ask for them either.
 PERMISSIONS_POLICY = ", ".join(

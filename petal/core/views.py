@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -18,11 +20,30 @@ def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
 
+security_log = logging.getLogger("petal.security")
+
+
+def _refusal_logged(request, status: int) -> None:
+    """Refused access by someone signed in goes to the process log with who and where (the
+    path only: ids, never a query string, which can hold a typed name)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        security_log.warning(
+            "access refused: status=%s user=%s method=%s path=%s",
+            status,
+            user.pk,
+            request.method,
+            request.path,
+        )
+
+
 def permission_denied(request, exception=None):
+    _refusal_logged(request, 403)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
+    _refusal_logged(request, 404)
     return render(request, "404.html", status=404)
 
 

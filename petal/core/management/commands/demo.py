@@ -23,6 +23,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password, **options):
+        from django.conf import settings
+        from django.core.management.base import CommandError
+
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Demo data has known passwords: it is never loaded when PETAL_ENV=production."
+            )
         with transaction.atomic():
             users = load_demo(password=password)
             people = load_people()
