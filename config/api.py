@@ -7,10 +7,11 @@ token sent as ``Authorization: Bearer …``, unless it declares ``auth=None`` ex
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, security
 from ninja.errors import AuthenticationError, AuthorizationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
 
+from petal.access.rls import set_reader
 from petal.accounts.api import router as accounts_router
 from petal.barriers.api import router as barriers_router
 from petal.champions.api import router as champions_router
@@ -31,10 +32,70 @@ class BearerToken(HttpBearer):
         if user is None:
             return None
         request.user = user
+        # Row-level security: the middleware saw nobody signed in; now the reader is known.
+        set_reader(user)
         return user
 
 
-api = NinjaAPI(
+# Every client error has one shape: {"detail": …} from the handlers below, with "errors" by
+# field when input is refused; a request that does not match the schema gets ninja's list.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}],
+            "description": "What went wrong (one entry per problem when the request does not "
+            "match this schema)",
+        },
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages by field",
+        },
+    },
+}
+
+
+class PetalAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The schema, with the client errors every operation may answer (401 without a valid
+        token, 403, 404, 409, 422) documented as 4XX, so clients and Schemathesis know them."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {
+            "description": "Refused: not signed in (401), not allowed (403), not found or not "
+            "yours to see (404), changed by someone else (409), or input refused (422)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation["responses"]
+                responses.setdefault("4XX", error)
+                # An operation's own 422 (a name warning, field errors) can also be the
+                # refusal of a request that does not match the schema: either shape.
+                refusal = responses.get(422) or responses.get("422") or {}
+                declared = refusal.get("content", {}).get("application/json")
+                if declared and "schema" in declared:
+                    declared["schema"] = {
+                        "anyOf": [declared["schema"], {"$ref": "#/components/schemas/Error"}]
+                    }
+        return schema
+
+
+class SessionAuth(security.SessionAuth):
+    """The browser session (with CSRF for writes). A caller with no signed-in session is
+    answered 401 at once, like a missing token, rather than 403 for a CSRF token that could
+    not have mattered."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+api = PetalAPI(
     title="Petal API",
     version="1",
     description=(
@@ -42,7 +103,7 @@ api = NinjaAPI(
         "Cambridgeshire & Peterborough. Authenticate with a personal access token from your "
         "account page, sent as `Authorization: Bearer petal_…`."
     ),
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

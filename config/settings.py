@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # PostgreSQL: tell the database who reads, for row-level security (petal.access.rls).
+    "petal.access.rls.RowSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "petal.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -398,6 +400,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("PETAL_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Never Django's mail_admins: error emails carry POST bodies and local variables.
+        "django": {"handlers": [], "level": "INFO"},
+        # At DEBUG a failed template lookup logs the whole context (the record on the page).
+        "django.template": {"level": "INFO"},
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },

@@ -36,9 +36,11 @@ SIGNED_IN_NAV = [
     ("Programme", "programme:home", "programme.manage"),
     ("Safeguarding", "consent:safeguarding", "people.break_glass"),
     ("Consent oversight", "consent:oversight", "consent.oversee"),
+    ("Data-protection requests", "rights:cases", "rights.manage"),
     ("Organisations", "accounts:organisations", "organisations.view"),
     ("People with sign-ins", "accounts:users", "users.view"),
     ("Public pages", "site:page-list", "site.edit_pages"),
+    ("Retention", "retention:schedule", "retention.view"),
     ("Audit trail", "audit:events", "audit.view"),
     ("Your account", "accounts:account", "account.use"),
 ]

@@ -11,6 +11,12 @@ Only a current trusted person changes a record. Nobody else sees anything: not c
 the same organisation, not the data protection lead, not administrators. Records outside a
 reader's scope are answered as if they did not exist.
 
+A restricted record (UK GDPR article 18, ``petal.rights``) is read by no one through these
+rules: while the restriction is in force its relationships, consents and break-glass give no
+access at all, so its trusted persons, those its consents name and break-glass holders all
+find nothing — on the page, in lists, search, counts, exports, the API, referrals and
+meetings. Only the data protection lead reads it, through the rights pages.
+
 Every page, list, search, count, export and API call asks these functions, so a withdrawal or
 an expiry takes effect on the next request, including in sessions already open.
 """
@@ -42,14 +48,40 @@ def _is_active_user(actor) -> bool:
     )
 
 
+def restricted_people() -> QuerySet:
+    """The ids of records restricted now (article 18), as a subquery: a handful of rows, found
+    through a partial index of the restrictions in force."""
+    from petal.rights.models import Kind, RightsCase
+
+    return (
+        RightsCase.objects.filter(
+            kind=Kind.RESTRICTION,
+            restricted_at__isnull=False,
+            lifted_at__isnull=True,
+            # Never a NULL in a NOT IN list: it would make the list match nothing at all.
+            person__isnull=False,
+        )
+        .order_by()
+        .values("person_id")
+    )
+
+
+def not_restricted() -> Q:
+    """A filter over any model with a ``person``: rows whose record is not restricted."""
+    return ~Q(person_id__in=restricted_people())
+
+
 def relationships_in_force(*, on: dt.date | None = None):
-    """Trusted relationships in force on a date (a queryset)."""
+    """Trusted relationships in force on a date (a queryset). A restricted record's
+    relationships are not in force while the restriction lasts."""
     from petal.people.models import TrustedRelationship
 
     on = on or _today()
     # A relationship's ends_on is the day it ended: no access on or after it.
-    return TrustedRelationship.objects.filter(starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+    return (
+        TrustedRelationship.objects.filter(starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .filter(not_restricted())
     )
 
 
@@ -73,9 +105,10 @@ def consent_scope(actor) -> tuple[list[int], list[int]]:
 
 
 def active_consent_filter(*, on: dt.date | None = None) -> Q:
-    """Consents in force on a day: started, not past their last day, not withdrawn."""
+    """Consents in force on a day: started, not past their last day, not withdrawn, and not
+    about a restricted record."""
     on = on or _today()
-    return Q(starts_on__lte=on, ends_on__gte=on, withdrawn_at__isnull=True)
+    return Q(starts_on__lte=on, ends_on__gte=on, withdrawn_at__isnull=True) & not_restricted()
 
 
 def consents_covering(actor, *, on: dt.date | None = None) -> QuerySet:
@@ -104,9 +137,13 @@ def break_glass_active(actor, *, now: dt.datetime | None = None) -> QuerySet:
     from petal.consent.models import BreakGlass
 
     now = now or timezone.now()
-    return BreakGlass.objects.filter(
-        opened_by=actor, opened_at__lte=now, expires_at__gt=now, closed_at__isnull=True
-    ).order_by()
+    return (
+        BreakGlass.objects.filter(
+            opened_by=actor, opened_at__lte=now, expires_at__gt=now, closed_at__isnull=True
+        )
+        .filter(not_restricted())
+        .order_by()
+    )
 
 
 def person_visibility(

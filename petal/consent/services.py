@@ -493,7 +493,9 @@ def break_glass_review(*, actor, glass_id: int, outcome: str, note: str) -> Brea
     audit_record(
         actor=actor,
         action="breakglass.reviewed",
-        obj=glass.person,
+        # By id: the reviewer does not read the record (row-level security agrees).
+        object_type="people.person",
+        object_id=glass.person_id,
         data={"break_glass": glass.pk, "outcome": outcome},
     )
     return glass
@@ -588,7 +590,7 @@ def own_access_redeem(*, code: str, password: str):
 
     own = (
         OwnAccess.objects.select_for_update()
-        .select_related("user", "person")
+        .select_related("user")
         .filter(code_hash=hash_code(code), ended_at__isnull=True)
         .exclude(code_hash="")
         .first()
@@ -605,7 +607,12 @@ def own_access_redeem(*, code: str, password: str):
     own.user.save(update_fields=["password"])
     own.code_hash, own.code_expires_at = "", None
     own.save(update_fields=["code_hash", "code_expires_at"])
-    audit_record(actor=own.user, action="consent.own_access_started", obj=own.person)
+    audit_record(
+        actor=own.user,
+        action="consent.own_access_started",
+        object_type="people.person",
+        object_id=own.person_id,
+    )
     return own.user
 
 

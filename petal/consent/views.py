@@ -419,7 +419,7 @@ def break_glass_review(request, glass_id: int):
         {
             "glass": glass,
             "form": form,
-            "reference": services.reference(glass.person),
+            "reference": f"P-{glass.person_id:06d}",
             "events": _event_rows(events),
             "now": timezone.now(),
         },

@@ -225,7 +225,12 @@ def _run(command: list[str], *, stdout=None) -> None:
 
 
 def _pg_dump(target: Path, fd: int) -> None:
-    _run([pg_binary("pg_dump"), "--format=custom", "--no-password"], stdout=fd)
+    # Row-level security is forced on the tables with a person's information: pg_dump refuses
+    # them unless told to apply it, and with no reader set the policies let every row through.
+    _run(
+        [pg_binary("pg_dump"), "--format=custom", "--no-password", "--enable-row-security"],
+        stdout=fd,
+    )
 
 
 def _pg_restore(source: Path) -> None:

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from petal.access.api import require
 from petal.access.categories import Category
+from petal.access.rls import unrestricted
 from petal.meetings import selectors, services
 from petal.meetings.models import ActionStatus, Kind
 from petal.people.categories import STORY_FIELDS
@@ -93,7 +94,7 @@ class InvitationOut(Schema):
     sent_at: dt.datetime | None
 
 
-class DecisionOut(Schema):
+class MeetingDecisionOut(Schema):
     id: int
     text: str
     case_id: int | None
@@ -109,7 +110,7 @@ class MeetingActionOut(Schema):
     overdue: bool
 
 
-class BarrierOut(Schema):
+class MeetingBarrierOut(Schema):
     id: int
     summary: str
     detail: str
@@ -126,9 +127,9 @@ class MeetingDetail(MeetingOut):
     minutes: str | None = Field(
         ..., description="Null when they are about a person you may not see"
     )
-    decisions: list[DecisionOut]
+    decisions: list[MeetingDecisionOut]
     actions: list[MeetingActionOut]
-    barriers: list[BarrierOut]
+    barriers: list[MeetingBarrierOut]
 
 
 class PackIdentity(Schema):
@@ -299,10 +300,12 @@ def _meeting_detail(view) -> MeetingDetail:
         ],
         your_invitations=[i.pk for i in view.mine],
         minutes=m.minutes if view.sees_minutes else None,
-        decisions=[DecisionOut(id=d.pk, text=d.text, case_id=d.case_id) for d in view.decisions],
+        decisions=[
+            MeetingDecisionOut(id=d.pk, text=d.text, case_id=d.case_id) for d in view.decisions
+        ],
         actions=[MeetingActionOut(**_meeting_action_fields(a)) for a in view.actions],
         barriers=[
-            BarrierOut(
+            MeetingBarrierOut(
                 id=b.pk,
                 summary=b.summary,
                 detail=b.detail,
@@ -391,8 +394,10 @@ def _action_out(row) -> ActionOut:
 def meetings_list(request, query: Query[MeetingQuery]):
     user = require(request, "meetings.view")
     found = selectors.meetings_for_api(user, when=query.when, kind=query.kind)
-    page = Paginator(found, query.page_size).get_page(query.page)
-    rows = selectors.rows_for(user, list(page.object_list), context="api")
+    with unrestricted():  # every case of each meeting; rows_for decides what each shows
+        page = Paginator(found, query.page_size).get_page(query.page)
+        listed = list(page.object_list)
+    rows = selectors.rows_for(user, listed, context="api")
     return MeetingList(
         count=page.paginator.count,
         page=page.number,
@@ -421,8 +426,10 @@ def meeting_pack(request, meeting_id: int):
 def actions_list(request, query: Query[ActionQuery]):
     user = require(request, "actions.view")
     found = selectors.actions_for_api(user, status=query.status)
-    page = Paginator(found, query.page_size).get_page(query.page)
-    rows = selectors.action_rows(user, list(page.object_list), context="api")
+    with unrestricted():  # each action's person is shown only where ActionRow allows
+        page = Paginator(found, query.page_size).get_page(query.page)
+        listed = list(page.object_list)
+    rows = selectors.action_rows(user, listed, context="api")
     return ActionList(
         count=page.paginator.count,
         page=page.number,

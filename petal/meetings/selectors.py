@@ -23,6 +23,7 @@ from petal.access.meetings import (
     member_organisations,
     readers_categories,
 )
+from petal.access.rls import unrestricted
 from petal.audit.services import audit_record
 from petal.core.errors import NotFound
 from petal.meetings.models import (
@@ -127,8 +128,11 @@ def meeting_page(
         meetings = meetings.filter(ends_at__lte=now).order_by("-starts_at", "-id")
     else:
         meetings = meetings.filter(ends_at__gt=now).order_by("starts_at", "id")
-    result = Paginator(meetings, PAGE_SIZE).get_page(page)
-    items = list(result.object_list)
+    # Row-level security would drop the cases of people the reader may not see; the meeting's
+    # own rule decides per case what is shown of each person (CaseView.sees_person).
+    with unrestricted():
+        result = Paginator(meetings, PAGE_SIZE).get_page(page)
+        items = list(result.object_list)
     views = _case_views(actor, items)
     rows = [MeetingRow(m, views[m.pk]) for m in items]
     _audit_listed(actor, rows, context=when)
@@ -187,7 +191,8 @@ def _get(actor, meeting_id) -> Meeting:
         meeting_id = int(meeting_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("No such meeting") from exc
-    meeting = _base().filter(meeting_visibility(actor), pk=meeting_id).first()
+    with unrestricted():  # the cases of every person discussed; CaseView decides per case
+        meeting = _base().filter(meeting_visibility(actor), pk=meeting_id).first()
     if meeting is None:
         raise NotFound("No such meeting")
     return meeting
@@ -396,12 +401,13 @@ def pack_for(actor, meeting_id, *, invitation_id=None) -> Pack:
         mine = readers_categories(actor, ids)
         seen = {pk: _with_identity(theirs[pk] & mine[pk]) for pk in ids}
         invitee = invitation.label
-    people = {
-        p.pk: p
-        for p in Person.objects.filter(pk__in=ids)
-        .select_related("district")
-        .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
-    }
+    with unrestricted():  # an entry for every case; ``seen`` decides what each shows
+        people = {
+            p.pk: p
+            for p in Person.objects.filter(pk__in=ids)
+            .select_related("district")
+            .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
+        }
     entries = [
         PackEntry(person=people[case.person_id], categories=seen[case.person_id], case=case)
         for case in cases
@@ -530,8 +536,10 @@ def my_actions(actor, *, view: str = "open", page=1) -> tuple[Page, list[ActionR
         actions = actions.order_by("-due_on", "-id")
     else:
         actions = _action_order(actions_base().filter(action_visibility(actor)))
-    result = Paginator(actions, PAGE_SIZE).get_page(page)
-    rows = _action_rows(actor, list(result.object_list))
+    with unrestricted():  # each action's person is shown only where ActionRow allows
+        result = Paginator(actions, PAGE_SIZE).get_page(page)
+        listed = list(result.object_list)
+    rows = _action_rows(actor, listed)
     _audit_actions(actor, rows, context="mine")
     return result, rows
 
@@ -568,15 +576,16 @@ def action_get_for(actor, action_id) -> Action:
         action_id = int(action_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("No such action") from exc
-    action = (
-        actions_base()
-        .filter(
-            Q(action_visibility(actor))
-            | Q(meeting_id__in=Meeting.objects.filter(meeting_visibility(actor)).values("pk")),
-            pk=action_id,
+    with unrestricted():  # the action's person is shown only where the meeting's rule allows
+        action = (
+            actions_base()
+            .filter(
+                Q(action_visibility(actor))
+                | Q(meeting_id__in=Meeting.objects.filter(meeting_visibility(actor)).values("pk")),
+                pk=action_id,
+            )
+            .first()
         )
-        .first()
-    )
     if action is None:
         raise NotFound("No such action")
     from petal.meetings.services import may_update_action

@@ -54,14 +54,40 @@ def _changeable_or_404(request, person_id, categories, purpose):
 # --- caseload -------------------------------------------------------------------------
 
 
-def _param(request, name: str, limit: int = 100) -> str:
-    """A query-string value, trimmed, shortened and without NUL characters (which PostgreSQL
-    refuses), so odd input is a miss, never an error."""
-    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+def _param(request, name: str, limit: int = 100, *, source=None) -> str:
+    """A query-string (or posted) value, trimmed, shortened and without NUL characters (which
+    PostgreSQL refuses), so odd input is a miss, never an error."""
+    source = request.GET if source is None else source
+    return source.get(name, "").replace("\x00", "").strip()[:limit]
+
+
+# A name typed into the caseload search is kept in the session, never in an address: the
+# form posts, and every link the page makes (sorting, pages, the CSV) carries no search.
+SEARCH_KEY = "_petal_caseload_search"
+
+
+def _search_moved_out_of_the_address(request):
+    """A search posted from the form, or arriving in an old link's address (?q=), goes into
+    the session and the page is shown again at an address without it. ``clear`` empties it."""
+    from django.http import QueryDict
+
+    source = request.POST if request.method == "POST" else request.GET
+    if request.method != "POST" and "q" not in request.GET and "clear" not in request.GET:
+        return None
+    keep = QueryDict(mutable=True)
+    if "clear" in request.GET:
+        request.session.pop(SEARCH_KEY, None)
+    else:
+        request.session[SEARCH_KEY] = _param(request, "q", source=source)
+        for name in ("sort", "area", "three"):
+            if source.get(name):
+                keep[name] = source.get(name)
+    target = reverse("people:caseload")
+    return redirect(f"{target}?{keep.urlencode()}" if keep else target)
 
 
 def _list_filters(request, areas):
-    search = _param(request, "q")
+    search = request.session.get(SEARCH_KEY, "")
     sort = request.GET.get("sort", "name")
     if sort not in selectors.SORTS:
         sort = "name"
@@ -72,6 +98,9 @@ def _list_filters(request, areas):
 
 
 def caseload(request):
+    moved = _search_moved_out_of_the_address(request)
+    if moved is not None:
+        return moved
     areas = list(areas_of_disadvantage())
     search, sort, area, three = _list_filters(request, areas)
     page = selectors.caseload_page(

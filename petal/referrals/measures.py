@@ -146,7 +146,7 @@ def _figures_by_seeking(measure: str, since: dt.date) -> dict[object, Figure]:
     for month, n in counts.items():
         for rank in sorted(set(_ranks(n))):
             parts.append(
-                f"SELECT %s, %s, (SELECT {column} FROM {table} "  # noqa: S608 - fixed names
+                f"SELECT %s, %s, (SELECT {column} FROM {table} "  # noqa: S608 - fixed names  # nosec B608
                 f"WHERE sent_month = %s AND {column} IS NOT NULL "
                 f"ORDER BY {column} LIMIT 1 OFFSET %s)"
             )
@@ -226,7 +226,7 @@ def by_groups(
     columns = [Referral._meta.get_field(f).column for f in group_fields]
     sets = ", ".join(f"({c})" for c in columns)
     sql = (
-        f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), COUNT(*), "  # noqa: S608
+        f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), COUNT(*), "  # noqa: S608  # nosec B608
         f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {column}), "
         f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {column}) "
         f"FROM {table} WHERE sent_month >= %s AND {column} IS NOT NULL "

@@ -19,6 +19,7 @@ from petal.access.referrals import (
     referral_access,
     referral_visibility,
 )
+from petal.access.rls import unrestricted
 from petal.audit.services import audit_record
 from petal.core.errors import NotFound
 from petal.referrals.models import OPEN, EventKind, Referral, ReferralEvent, Status
@@ -86,8 +87,10 @@ def inbox_page(actor, *, view: str = "waiting", service_id=None, page=1) -> tupl
     if service_id:
         referrals = referrals.filter(service_id=service_id)
     order = ("sent_at", "id") if view != "closed" else ("-sent_at", "-id")
-    result = Paginator(referrals.order_by(*order), PAGE_SIZE).get_page(page)
-    rows = _rows(actor, list(result.object_list), RECEIVER)
+    with unrestricted():  # every referral in the inbox; Row decides what shows of each person
+        result = Paginator(referrals.order_by(*order), PAGE_SIZE).get_page(page)
+        listed = list(result.object_list)
+    rows = _rows(actor, listed, RECEIVER)
     _audit_list(actor, rows, context="inbox")
     return result, rows
 
@@ -122,19 +125,22 @@ def sent_page(actor, *, open_only: bool = False, page=1) -> tuple[Page, list[Row
     referrals = _base().filter(referral_visibility(actor, side=REFERRER))
     if open_only:
         referrals = referrals.filter(status__in=list(OPEN))
-    result = Paginator(referrals.order_by("-sent_at", "-id"), PAGE_SIZE).get_page(page)
-    rows = _rows(actor, list(result.object_list), REFERRER)
+    with unrestricted():  # every referral sent; Row decides what shows of each person
+        result = Paginator(referrals.order_by("-sent_at", "-id"), PAGE_SIZE).get_page(page)
+        listed = list(result.object_list)
+    rows = _rows(actor, listed, REFERRER)
     _audit_list(actor, rows, context="sent")
     return result, rows
 
 
 def referrals_of_person(actor, person) -> list[Row]:
     """A person's referrals, for their trusted person's view of their record."""
-    referrals = list(
-        _base()
-        .filter(referral_visibility(actor, side=REFERRER), person=person)
-        .order_by("-sent_at", "-id")
-    )
+    with unrestricted():  # the referral's own rule decides what shows of the person
+        referrals = list(
+            _base()
+            .filter(referral_visibility(actor, side=REFERRER), person=person)
+            .order_by("-sent_at", "-id")
+        )
     return _rows(actor, referrals, REFERRER)
 
 
@@ -164,12 +170,15 @@ def referral_get_for(actor, referral_id, *, purpose: str = "viewed") -> Referral
         referral_id = int(referral_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("No such referral") from exc
-    referral = (
-        _base()
-        .select_related("person__district", "district", "partnership")
-        .filter(referral_visibility(actor), pk=referral_id)
-        .first()
-    )
+    # Past row-level security: once consent ends the receiving side still sees the referral
+    # (and that consent ended), just not the person — referral_access decides that below.
+    with unrestricted():
+        referral = (
+            _base()
+            .select_related("person__district", "district", "partnership")
+            .filter(referral_visibility(actor), pk=referral_id)
+            .first()
+        )
     if referral is None:
         raise NotFound("No such referral")
     access = referral_access(actor, referral)

@@ -12,6 +12,8 @@ from tests.access_rows import (
     outcomes_import,
     outcomes_people,
     partners,
+    retention,
+    rights,
     selfassessment,
 )
 
@@ -26,4 +28,6 @@ ROW_MODULES = [
     outcomes_dashboards,
     outcomes_exports,
     outcomes_import,
+    retention,
+    rights,
 ]

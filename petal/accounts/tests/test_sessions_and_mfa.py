@@ -508,3 +508,27 @@ def test_confirming_it_is_you_starts_a_new_session_key(client, make_user):
         )
         assert client.session.session_key != before
         assert _signed_in(client)
+
+
+def test_behind_a_trusted_proxy_the_visitors_address_is_locked_and_recorded(
+    client, make_user, settings
+):
+    settings.PETAL_TRUSTED_PROXIES = 1
+    user = make_user(Role.TRUSTED_PERSON)
+    proxy = "10.0.0.1"
+
+    def attempt(visitor, password="wrong password"):  # noqa: S107
+        return client.post(
+            "/sign-in",
+            {"email": user.email, "password": password},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=visitor,
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt("203.0.113.9")
+    failed = AuditEvent.objects.filter(action="account.sign_in_failed").first()
+    assert failed.data["ip"] == "203.0.113.9"
+    assert attempt("203.0.113.9", PASSWORD).status_code == 429
+    # Another visitor behind the same proxy is not locked out of the same account.
+    assert attempt("198.51.100.7", PASSWORD).status_code == 302

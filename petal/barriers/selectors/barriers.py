@@ -35,7 +35,7 @@ from petal.access.categories import Category
 from petal.access.policy import can
 from petal.audit.services import audit_record
 from petal.barriers.models import DECIDABLE, Barrier, Decision, LearningEntry, MeToo, Status
-from petal.barriers.redaction import linked_name_words, withhold_names
+from petal.barriers.redaction import linked_names, withhold_names
 from petal.barriers.selectors.decisions import decidable_meetings
 from petal.core.errors import NotFound
 from petal.meetings.models import Meeting
@@ -282,7 +282,7 @@ def barrier_get_for(actor, barrier_id) -> BarrierView:
                 data={"barrier": barrier.pk},
             )
         else:
-            withheld = linked_name_words(barrier.person)
+            withheld = linked_names([barrier.person_id]).get(barrier.person_id, set())
 
     def shown(text: str) -> str:
         return withhold_names(text, withheld) if withheld else text

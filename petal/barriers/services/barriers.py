@@ -38,6 +38,7 @@ from petal.barriers.models import (
     RaisedAs,
     Status,
 )
+from petal.barriers.redaction import linked_person
 from petal.barriers.selectors.barriers import parse_id
 from petal.core.errors import Forbidden, NotFound, clean_text, fail
 from petal.core.notify import deliverable, notify
@@ -350,7 +351,7 @@ def me_too_add(*, actor, barrier_id, example: str = "") -> MeToo:
         fail("example", "You raised this barrier, so it already counts you")
     if barrier.on_behalf_of_id == actor.pk:
         fail("example", "This barrier was raised for you, so it already counts you")
-    refuse_names({"example": example}, people_to_check(actor, barrier.person))
+    refuse_names({"example": example}, people_to_check(actor, linked_person(barrier)))
     try:
         with transaction.atomic():
             me_too = MeToo.objects.create(

@@ -38,6 +38,7 @@ from petal.barriers.models import (
     Status,
     VoiceKind,
 )
+from petal.barriers.redaction import linked_person
 from petal.barriers.selectors.barriers import parse_id
 from petal.barriers.selectors.decisions import meetings_of_group, next_group, reached_on
 from petal.barriers.services.barriers import barrier_locked, people_to_check, refuse_names, tell
@@ -269,7 +270,7 @@ def decision_record(
 
     # Text everyone working on barriers reads: never a named person.
     refuse_names(
-        {"reason": reason, "voice_said": voice_said}, people_to_check(actor, barrier.person)
+        {"reason": reason, "voice_said": voice_said}, people_to_check(actor, linked_person(barrier))
     )
 
     now = timezone.now()

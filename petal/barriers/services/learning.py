@@ -28,6 +28,7 @@ from petal.access.champions import post_visibility
 from petal.access.policy import can
 from petal.audit.services import audit_record
 from petal.barriers.models import Barrier, LearningEntry, LearningLink, Status
+from petal.barriers.redaction import linked_person
 from petal.barriers.selectors.barriers import parse_id
 from petal.barriers.selectors.learning import (
     linkable_entries,
@@ -110,7 +111,7 @@ def learning_write(
     area_rows = _areas(areas)
     refuse_names(
         {"title": title, "problem": problem, "change": change, "contact": contact},
-        people_to_check(actor, barrier.person),
+        people_to_check(actor, linked_person(barrier)),
     )
 
     now = timezone.now()
@@ -183,9 +184,9 @@ def learning_publish(
         if not confirmed:
             fail("confirm", "Confirm you have checked this learning names no one and can be public")
         barrier = entry.barrier
-        if barrier is not None and barrier.person_id and barrier.person is not None:
+        if barrier is not None and barrier.person_id and linked_person(barrier) is not None:
             text = "\n".join([entry.title, entry.problem, entry.change, entry.contact])
-            if names_in(text, [barrier.person]):
+            if names_in(text, [linked_person(barrier)]):
                 fail(
                     "confirm",
                     "This learning appears to name the person its barrier is about: change it "

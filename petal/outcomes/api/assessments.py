@@ -15,7 +15,7 @@ from petal.outcomes.services import assessments as services
 router = Router(tags=["assessments"])
 
 
-class AnswerOut(Schema):
+class AssessmentAnswerOut(Schema):
     item: str
     label: str
     score: int
@@ -29,7 +29,7 @@ class AssessmentOut(Schema):
     assessed_on: dt.date
     total: int | None
     note: str
-    answers: list[AnswerOut]
+    answers: list[AssessmentAnswerOut]
 
 
 class PersonAssessments(Schema):
@@ -54,7 +54,8 @@ def _out(tool, row) -> AssessmentOut:
         total=a.total,
         note=a.note,
         answers=[
-            AnswerOut(item=x.code, label=x.label, score=x.score, level=x.level) for x in row.answers
+            AssessmentAnswerOut(item=x.code, label=x.label, score=x.score, level=x.level)
+            for x in row.answers
         ],
     )
 

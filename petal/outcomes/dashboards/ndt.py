@@ -43,7 +43,7 @@ WITH ranked AS (
 )
 """
 BY_DISTRICT = (
-    PAIRS
+    PAIRS  # nosec B608 - table names are quoted model tables; values are %s parameters
     + """
 SELECT p.district_id, pairs.first_total, pairs.latest_total, COUNT(*)
 FROM pairs JOIN {person} p ON p.id = pairs.person_id
@@ -51,7 +51,7 @@ GROUP BY p.district_id, pairs.first_total, pairs.latest_total
 """
 )
 BY_ITEM = (
-    PAIRS
+    PAIRS  # nosec B608 - table names are quoted model tables; values are %s parameters
     + """
 SELECT f.item_id, f.score, l.score, COUNT(*)
 FROM pairs

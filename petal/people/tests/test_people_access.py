@@ -57,7 +57,7 @@ def test_someone_elses_person_is_404_everywhere_and_leaves_no_read(client, two_t
     missing = Person.objects.order_by("-pk").first().pk + 1000
     assert client.get(f"/people/{missing}").status_code == 404
     assert _events("person.read") == []
-    caseload = client.get("/people/?q=Hidden").content.decode()
+    caseload = client.get("/people/?q=Hidden", follow=True).content.decode()
     assert "Hidden Personname" not in caseload
     assert "No one matches" in caseload
 
@@ -67,7 +67,7 @@ def test_lists_and_search_show_only_own_people(client, two_trusted_persons):
     own = person_of(mine, full_name="Sam Own")
     person_of(theirs, full_name="Sam Other")
     client.force_login(mine)
-    html = client.get("/people/?q=sam").content.decode()
+    html = client.get("/people/?q=sam", follow=True).content.decode()
     assert "Sam Own" in html
     assert "Sam Other" not in html
     assert "1 person" in html
@@ -86,9 +86,9 @@ def test_search_by_alias_and_date_of_birth(client, make_user):
     person.search_names = _search_names(person, ["Mo Stevens"])
     person.save()
     client.force_login(tp)
-    assert "Morgan Lee" in client.get("/people/?q=stevens").content.decode()
-    assert "Morgan Lee" in client.get("/people/?q=27/3/1979").content.decode()
-    assert "Morgan Lee" not in client.get("/people/?q=28/3/1979").content.decode()
+    assert "Morgan Lee" in client.get("/people/?q=stevens", follow=True).content.decode()
+    assert "Morgan Lee" in client.get("/people/?q=27/3/1979", follow=True).content.decode()
+    assert "Morgan Lee" not in client.get("/people/?q=28/3/1979", follow=True).content.decode()
 
 
 def test_ended_relationship_ends_access(client, two_trusted_persons):
@@ -180,6 +180,10 @@ def test_caseload_and_search_queries_do_not_grow_with_people(client, make_user, 
     tp = make_user(Role.TRUSTED_PERSON)
     client.force_login(tp)
     client.get("/dashboard")
+    if "q=" in path:
+        # A search is kept in the session (never in the address): set it, then count the page.
+        client.get(path)
+        path = "/people/"
     _bulk_people(tp, 5)
     with CaptureQueriesContext(connection) as few:
         assert client.get(path).status_code == 200

@@ -34,7 +34,7 @@ def _fetch(url: str, timeout: float):
         url, headers={"Accept": "application/json", "User-Agent": "Petal directory import"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310
             raw = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as error:
         raise CommandError(f"Could not fetch {url}: HTTP {error.code} {error.reason}") from error
