@@ -469,6 +469,8 @@ PAGES: dict[str, tuple[str, dict[str, int]]] = {
     # API operations sharing a path share a URL; each is checked in API_OPERATIONS below.
     "api:people_list": ("/api/v1/people", allow(PEOPLE, anon=401)),
     "api:people_create": ("/api/v1/people", allow(PEOPLE, anon=401)),
+    # POST only: a GET is refused (405) before anyone is asked who they are.
+    "api:people_search": ("/api/v1/people/search", {p: 405 for p in PRINCIPALS}),
     "api:people_get": (
         "/api/v1/people/{person}",
         allow(PEOPLE, ok_status=404, anon=401),
@@ -536,6 +538,11 @@ API_OPERATIONS: dict[tuple[str, str], tuple[str, dict | None, dict[str, int]]] =
         "/api/v1/people",
         {"full_name": "Matrix Person"},
         allow({R.TRUSTED_PERSON}, ok_status=201, anon=401),
+    ),
+    ("post", "/api/v1/people/search"): (
+        "/api/v1/people/search",
+        {"search": "Matrix"},
+        allow(PEOPLE, anon=401),
     ),
     ("get", "/api/v1/people/{person_id}"): (
         "/api/v1/people/{person}",

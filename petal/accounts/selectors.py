@@ -61,7 +61,7 @@ def users_visible_to(actor, *, search: str = "") -> QuerySet[User]:
     if not can(actor, "users.view"):
         return User.objects.none()
     audit_record(
-        actor=actor, action="account.users_listed", data={"search": search} if search else None
+        actor=actor, action="account.users_listed", data={"searched": True} if search else None
     )
     qs = user_base_queryset()
     if search:

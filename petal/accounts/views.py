@@ -315,8 +315,20 @@ def organisations(request):
     return render(request, "accounts/organisations.html", {"organisations": orgs, "q": q})
 
 
+USERS_SEARCH = "_petal_users_search"
+
+
 def users(request):
-    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    # A name or email typed into the search is kept in the session, never in an address: the
+    # form posts; an old link with ?q= is moved out of the address; ?clear=1 empties it.
+    if request.method == "POST" or "q" in request.GET or "clear" in request.GET:
+        if "clear" in request.GET:
+            request.session.pop(USERS_SEARCH, None)
+        else:
+            source = request.POST if request.method == "POST" else request.GET
+            request.session[USERS_SEARCH] = source.get("q", "").replace("\x00", "").strip()[:100]
+        return redirect("accounts:users")
+    q = request.session.get(USERS_SEARCH, "")
     page = Paginator(selectors.users_visible_to(request.user, search=q), 50).get_page(
         request.GET.get("page")
     )

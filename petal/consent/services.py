@@ -402,7 +402,9 @@ def break_glass_open(
         actor=actor,
         action="breakglass.opened",
         obj=person,
-        reason=f"{glass.get_reason_display()}: {glass.details}",
+        # The reason's kind only: the details (free text, often about the person) stay on the
+        # break-glass record, which can be erased; the trail cannot.
+        reason=glass.get_reason_display(),
         data={
             "break_glass": glass.pk,
             "lawful_basis": lawful_basis,

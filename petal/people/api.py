@@ -33,7 +33,18 @@ router = Router(tags=["people"])
 
 
 class ListQuery(Schema):
-    search: str = Field("", max_length=100)
+    search: str = Field(
+        "",
+        max_length=100,
+        description="Deprecated: a name here is written into server and proxy logs. Use "
+        "POST /people/search, which takes the search in the body.",
+    )
+    page: int = 1
+    page_size: int = 50
+
+
+class SearchIn(Schema):
+    search: str = Field("", max_length=100, description="A name, other name or date of birth")
     page: int = 1
     page_size: int = 50
 
@@ -132,9 +143,23 @@ def _relationship_out(r) -> RelationshipOut:
 @router.get("/people", response=PersonList, summary="The people you may see")
 def people_list(request, query: Query[ListQuery]):
     user = require(request, "people.use")
-    page_size = max(1, min(query.page_size, 200))
+    return _people_page(user, search=query.search, page=query.page, page_size=query.page_size)
+
+
+@router.post(
+    "/people/search",
+    response=PersonList,
+    summary="Search the people you may see (the search in the body, never in the address)",
+)
+def people_search(request, payload: SearchIn):
+    user = require(request, "people.use")
+    return _people_page(user, search=payload.search, page=payload.page, page_size=payload.page_size)
+
+
+def _people_page(user, *, search: str, page: int, page_size: int) -> PersonList:
+    page_size = max(1, min(page_size, 200))
     page = selectors.caseload_page(
-        user, search=query.search.replace("\x00", ""), page=query.page, page_size=page_size
+        user, search=search.replace("\x00", ""), page=page, page_size=page_size
     )
     areas = area_rows()
     items = [

@@ -226,7 +226,9 @@ def caseload_page(
         actor=actor,
         action="people.listed",
         categories=LIST_CATEGORIES,
-        data={"people": ids, **({"search": search} if search else {})},
+        # Whether a search narrowed the list, never what was typed (often a name): the trail
+        # is append-only, so a name written here could never be corrected or erased.
+        data={"people": ids, **({"searched": True} if search else {})},
     )
     return result
 
@@ -254,7 +256,7 @@ def caseload_export(
         actor=actor,
         action="people.exported",
         categories=[*LIST_CATEGORIES, Category.CONTACT],
-        data={"people": keys, **({"search": search} if search else {})},
+        data={"people": keys, **({"searched": True} if search else {})},
     )
     return people
 
@@ -331,7 +333,7 @@ def person_get_for(
             data["consents"] = [c.pk for c in access.consents]
         if access.break_glass is not None and not access.trusted:
             data["break_glass"] = access.break_glass.pk
-            reason = f"{access.break_glass.get_reason_display()}: {access.break_glass.details}"
+            reason = access.break_glass.get_reason_display()  # never the free-text details
         audit_record(
             actor=actor,
             action="person.read",

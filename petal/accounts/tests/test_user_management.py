@@ -157,3 +157,24 @@ def test_data_protection_lead_sees_a_sign_in_but_cannot_change_it(client, make_u
 def test_unknown_user_is_404(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
     assert client.get("/users/999999").status_code == 404
+
+
+def test_the_sign_ins_search_keeps_a_typed_name_out_of_addresses_and_the_trail(client, make_user):
+    from petal.accounts.tests.factories import UserFactory
+    from petal.audit.models import AuditEvent
+
+    admin = make_user(Role.ADMINISTRATOR)
+    UserFactory(full_name="Zebedee Searchable", email="zebedee@example.org")
+    UserFactory(full_name="Another Person", email="another@example.org")
+    client.force_login(admin)
+    posted = client.post("/users", {"q": "Zebedee"})
+    assert posted.status_code == 302 and posted["Location"] == "/users"
+    page = client.get("/users").content.decode()
+    assert "Zebedee Searchable" in page and "Another Person" not in page
+    assert "?q=" not in page and 'method="post"' in page
+    # An old link with the name in its address is moved out of it.
+    moved = client.get("/users?q=Zebedee")
+    assert moved["Location"] == "/users"
+    event = AuditEvent.objects.filter(action="account.users_listed").latest("sequence")
+    assert event.data == {"searched": True}
+    assert "Another Person" in client.get("/users?clear=1", follow=True).content.decode()

@@ -68,6 +68,20 @@ def test_list_search_and_paging(api):
     assert second["items"][0]["id"] != body["items"][0]["id"]
 
 
+def test_search_in_the_body_keeps_the_name_out_of_the_address(api, make_user):
+    for name in ("Ana One", "Ana Two", "Ben Three"):
+        person_of(api.user, full_name=name, search_names=f"|{name.lower()}|")
+    person_of(make_user(Role.TRUSTED_PERSON), full_name="Ana Elsewhere")
+    response = api.send("post", "/api/v1/people/search", {"search": "ana", "page_size": 1})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == 2 and len(body["items"]) == 1
+    second = api.send("post", "/api/v1/people/search", {"search": "ana", "page_size": 1, "page": 2})
+    assert second.json()["items"][0]["id"] != body["items"][0]["id"]
+    too_long = api.send("post", "/api/v1/people/search", {"search": "a" * 101})
+    assert too_long.status_code == 422
+
+
 def test_someone_elses_person_is_exactly_like_a_missing_one(api, make_user):
     hidden = person_of(make_user(Role.TRUSTED_PERSON))
     missing = Person.objects.order_by("-pk").first().pk + 999

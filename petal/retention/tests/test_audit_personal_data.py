@@ -4,9 +4,8 @@ name them by number only; the details written through the main services (name, d
 other names, address, phone, safe-contact instructions, notes, story, consent conditions) never
 reach an event's ``data``.
 
-One known exception is pinned here so that it cannot spread unnoticed: a search typed into the
-caseload list (often a name) is kept with the list it showed (``people.listed``, and
-``people.exported`` for the download). The schedule page says so."""
+A search typed into the caseload list (often a name) is not kept either: the list events
+(``people.listed``, ``people.exported``) say only that a search narrowed the list."""
 
 from __future__ import annotations
 
@@ -41,7 +40,7 @@ CANARIES = [
     "canary-consent-conditions",
 ]
 # Events whose data may hold text someone typed to find a person (see the module docstring).
-HOLD_TYPED_SEARCH = {"people.listed", "people.exported"}
+HOLD_TYPED_SEARCH: set[str] = set()
 
 
 def _leaks(event: AuditEvent) -> list[str]:
@@ -124,7 +123,7 @@ def test_person_events_never_hold_the_persons_details(make_user):
     assert leaking == {}
 
 
-def test_only_list_events_keep_a_typed_search(make_user):
+def test_no_event_keeps_a_typed_search(make_user):
     from petal.people import selectors, services
 
     helper = make_user(Role.TRUSTED_PERSON)
