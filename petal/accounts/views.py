@@ -17,6 +17,7 @@ from petal.accounts import forms, mfa, selectors, services
 from petal.accounts.reauth import confirm_first
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
 from petal.core.forms import apply_errors
+from petal.core.views import search_moved_out_of_the_address, session_search
 from petal.people.selectors import caseload_summary
 
 
@@ -319,16 +320,11 @@ USERS_SEARCH = "_petal_users_search"
 
 
 def users(request):
-    # A name or email typed into the search is kept in the session, never in an address: the
-    # form posts; an old link with ?q= is moved out of the address; ?clear=1 empties it.
-    if request.method == "POST" or "q" in request.GET or "clear" in request.GET:
-        if "clear" in request.GET:
-            request.session.pop(USERS_SEARCH, None)
-        else:
-            source = request.POST if request.method == "POST" else request.GET
-            request.session[USERS_SEARCH] = source.get("q", "").replace("\x00", "").strip()[:100]
-        return redirect("accounts:users")
-    q = request.session.get(USERS_SEARCH, "")
+    # A name or email typed into the search is kept in the session, never in an address.
+    moved = search_moved_out_of_the_address(request, USERS_SEARCH)
+    if moved is not None:
+        return moved
+    q = session_search(request, USERS_SEARCH)
     page = Paginator(selectors.users_visible_to(request.user, search=q), 50).get_page(
         request.GET.get("page")
     )

@@ -79,3 +79,29 @@ def or_404(call, *args, **kwargs):
         raise Http404 from exc
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
+
+
+def search_moved_out_of_the_address(request, key: str, *, keep=(), limit: int = 100):
+    """A search box whose words (often a name) must never be in an address: the form posts,
+    an old link's ``?q=`` is moved out of the address, ``?clear=1`` empties it. Returns the
+    redirect to the same page (with only the ``keep`` filters in its address), or None when
+    the request is an ordinary GET; the search itself is then ``session_search(request, key)``."""
+    from django.http import QueryDict
+    from django.shortcuts import redirect
+
+    if request.method != "POST" and "q" not in request.GET and "clear" not in request.GET:
+        return None
+    source = request.POST if request.method == "POST" else request.GET
+    address = QueryDict(mutable=True)
+    if "clear" in request.GET:
+        request.session.pop(key, None)
+    else:
+        request.session[key] = source.get("q", "").replace("\x00", "").strip()[:limit]
+        for name in keep:
+            if source.get(name):
+                address[name] = source.get(name)
+    return redirect(f"{request.path}?{address.urlencode()}" if address else request.path)
+
+
+def session_search(request, key: str) -> str:
+    return request.session.get(key, "")

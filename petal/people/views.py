@@ -16,6 +16,7 @@ from petal.access.policy import can
 from petal.consent.selectors import story_reuse_count
 from petal.core.errors import Forbidden, NotFound, ValidationFailed
 from petal.core.forms import apply_errors
+from petal.core.views import search_moved_out_of_the_address, session_search
 from petal.meetings.selectors import meetings_of_person, retelling_counts
 from petal.people import forms, selectors, services
 from petal.people.categories import PERSON_FIELDS, STORY_FIELDS
@@ -54,40 +55,13 @@ def _changeable_or_404(request, person_id, categories, purpose):
 # --- caseload -------------------------------------------------------------------------
 
 
-def _param(request, name: str, limit: int = 100, *, source=None) -> str:
-    """A query-string (or posted) value, trimmed, shortened and without NUL characters (which
-    PostgreSQL refuses), so odd input is a miss, never an error."""
-    source = request.GET if source is None else source
-    return source.get(name, "").replace("\x00", "").strip()[:limit]
-
-
 # A name typed into the caseload search is kept in the session, never in an address: the
 # form posts, and every link the page makes (sorting, pages, the CSV) carries no search.
 SEARCH_KEY = "_petal_caseload_search"
 
 
-def _search_moved_out_of_the_address(request):
-    """A search posted from the form, or arriving in an old link's address (?q=), goes into
-    the session and the page is shown again at an address without it. ``clear`` empties it."""
-    from django.http import QueryDict
-
-    source = request.POST if request.method == "POST" else request.GET
-    if request.method != "POST" and "q" not in request.GET and "clear" not in request.GET:
-        return None
-    keep = QueryDict(mutable=True)
-    if "clear" in request.GET:
-        request.session.pop(SEARCH_KEY, None)
-    else:
-        request.session[SEARCH_KEY] = _param(request, "q", source=source)
-        for name in ("sort", "area", "three"):
-            if source.get(name):
-                keep[name] = source.get(name)
-    target = reverse("people:caseload")
-    return redirect(f"{target}?{keep.urlencode()}" if keep else target)
-
-
 def _list_filters(request, areas):
-    search = request.session.get(SEARCH_KEY, "")
+    search = session_search(request, SEARCH_KEY)
     sort = request.GET.get("sort", "name")
     if sort not in selectors.SORTS:
         sort = "name"
@@ -98,7 +72,7 @@ def _list_filters(request, areas):
 
 
 def caseload(request):
-    moved = _search_moved_out_of_the_address(request)
+    moved = search_moved_out_of_the_address(request, SEARCH_KEY, keep=("sort", "area", "three"))
     if moved is not None:
         return moved
     areas = list(areas_of_disadvantage())
