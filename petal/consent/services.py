@@ -44,8 +44,9 @@ CODE_DAYS = 30
 
 
 def reference(person) -> str:
-    """How notifications and oversight pages name a person: a number, never a name."""
-    return f"P-{person.pk:06d}"
+    """How notifications and oversight pages name a person: a number, never a name. Takes the
+    person or their id (oversight pages need not read the record to name it)."""
+    return f"P-{getattr(person, 'pk', person):06d}"
 
 
 def _link(name: str, **kwargs) -> str:

@@ -419,7 +419,7 @@ def break_glass_review(request, glass_id: int):
         {
             "glass": glass,
             "form": form,
-            "reference": f"P-{glass.person_id:06d}",
+            "reference": services.reference(glass.person_id),
             "events": _event_rows(events),
             "now": timezone.now(),
         },

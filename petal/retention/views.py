@@ -4,11 +4,9 @@ selector or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from petal.core.errors import Forbidden
 from petal.core.views import or_404
 from petal.retention import selectors, services
 
@@ -30,10 +28,7 @@ def run(request, run_id: int):
 
 @require_POST
 def dry_run(request):
-    try:
-        services.retention_dry_run_request(actor=request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+    or_404(services.retention_dry_run_request, actor=request.user)
     messages.success(
         request,
         "A dry run has been asked for. It changes nothing; it appears below when it has "

@@ -33,6 +33,8 @@ from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from petal.consent.services import reference as person_reference
+
 FORMAT = "petal-subject-access/1"
 
 # Where each kind of record linked to a person is in the copy (top-level key).
@@ -183,7 +185,7 @@ def _row(obj, names: _Names, **extra) -> dict:
             elif related._meta.label_lower == user_model:
                 row[field.name] = names(related_id)
             elif related is Person:
-                row[field.name] = f"P-{related_id:06d}"
+                row[field.name] = person_reference(related_id)
             elif field.is_cached(obj):
                 row[field.name] = str(getattr(obj, field.name))
             else:
@@ -329,7 +331,7 @@ def gather(person_id: int) -> dict:
     data: dict = {
         "format": FORMAT,
         "generated_at": _plain(timezone.now()),
-        "person_reference": f"P-{person_id:06d}",
+        "person_reference": person_reference(person_id),
         "record": _row(person, names),
         "aliases": _rows(Alias.objects.filter(**mine).order_by("id"), names),
         "story": _rows(Story.objects.filter(**mine), names),
@@ -410,6 +412,7 @@ def gather(person_id: int) -> dict:
         Action.objects.filter(case__in=cases).order_by("due_on", "id"), names, "case_id"
     )
     meetings = []
+    names.load(i for c in cases for i in (c.meeting.convened_by_id, c.meeting.minutes_by_id))
     for case in cases:
         meeting = case.meeting
         about_them = meeting.kind == Kind.PROFESSIONALS
@@ -473,7 +476,9 @@ def gather(person_id: int) -> dict:
         for r in imported
     ]
 
-    rights = list(RightsCase.objects.filter(**mine).order_by("received_on", "id"))
+    rights = list(
+        RightsCase.objects.filter(**mine).prefetch_related("versions").order_by("received_on", "id")
+    )
     pauses = _grouped(
         ClockPause.objects.filter(case__in=rights).order_by("paused_on", "id"), names, "case_id"
     )
@@ -484,7 +489,7 @@ def gather(person_id: int) -> dict:
             reference=c.reference,
             due_on=_plain(c.due_on()),
             pauses=pauses.get(c.pk, []),
-            corrected_by_versions=list(c.versions.values_list("pk", flat=True)),
+            corrected_by_versions=[v.pk for v in c.versions.all()],
         )
         for c in rights
     ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 from petal.access.categories import ALL_CATEGORIES
 from petal.access.rls import unrestricted
 from petal.audit.services import audit_record
+from petal.consent.services import reference as person_reference
 from petal.core.errors import NotFound
 from petal.rights.models import OPEN_STATUSES, Kind, RightsCase, SubjectAccessExport
 from petal.rights.services import require_manager
@@ -69,7 +70,7 @@ def person_find(
             )
     with unrestricted():
         found = [
-            Match(p["pk"], f"P-{p['pk']:06d}", p["full_name"], p["date_of_birth"])
+            Match(p["pk"], person_reference(p["pk"]), p["full_name"], p["date_of_birth"])
             for p in people.order_by("pk").values("pk", "full_name", "date_of_birth")[:5]
         ]
     audit_record(
@@ -100,7 +101,7 @@ def person_for_case(actor, person_id: int) -> Match:
         categories=["identity"],
         data={"by": "reference", "matches": 1, "people": [row["pk"]]},
     )
-    return Match(row["pk"], f"P-{row['pk']:06d}", row["full_name"], row["date_of_birth"])
+    return Match(row["pk"], person_reference(row["pk"]), row["full_name"], row["date_of_birth"])
 
 
 @dataclass

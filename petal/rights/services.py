@@ -28,6 +28,7 @@ from django.utils import timezone
 from petal.access.policy import can
 from petal.access.rls import unrestricted
 from petal.audit.services import audit_record
+from petal.consent.services import reference as person_reference  # a number, never a name
 from petal.core.errors import NotFound, ValidationFailed, clean_text, fail
 from petal.rights.clock import MAX_EXTENSION_MONTHS
 from petal.rights.models import (
@@ -49,11 +50,6 @@ def require_manager(actor) -> None:
     """Only the data protection lead: anyone else finds nothing here."""
     if not can(actor, "rights.manage"):
         raise NotFound("Not found")
-
-
-def person_reference(person_id: int) -> str:
-    """How rights pages and notifications name a record: a number, never a name."""
-    return f"P-{person_id:06d}"
 
 
 def _audit(actor, action: str, case: RightsCase, **data) -> None:
@@ -474,7 +470,8 @@ def erasure_decide(*, actor, case_id: int, decision: str, basis: str, reason: st
     case.outcome = "erased"
     case.save()
     _audit(actor, "rights.erasure_decided", case, decision=decision, basis=basis)
-    _forget(person_id)
+    # person_erase runs petal.rights.retention's before-erase hook, which forgets the person
+    # in every case (this one too) and counts what it cleared into the tombstone.
     from petal.retention.erase import person_erase
 
     with unrestricted():
@@ -490,8 +487,7 @@ def _forget(person_id: int) -> None:
     cases = RightsCase.objects.filter(person_id=person_id)
     SubjectAccessExport.objects.filter(case__in=cases).delete()
     ClockPause.objects.filter(case__in=cases).update(reason="")
-    for case in cases:
-        case.versions.clear()
+    RightsCase.versions.through.objects.filter(rightscase__in=cases).delete()
     cases.filter(kind=Kind.RESTRICTION, restricted_at__isnull=False, lifted_at__isnull=True).update(
         lifted_at=timezone.now()
     )

@@ -40,7 +40,10 @@ def test_a_person_with_an_open_request_is_held_from_retention_erasure():
 def test_erasing_a_person_clears_them_from_the_cases_kept(make_user):
     case = RightsCaseFactory(notes="Asked by phone; lives at 4 Mill Lane")
     SubjectAccessExport.objects.create(case=case, json_content=b"{}", pdf_content=b"%PDF")
-    person_erase(person_id=case.person_id, actor=None, reason="retention")
+    counts = person_erase(person_id=case.person_id, actor=None, reason="retention")
+    # What the hook cleared is counted into the erasure's tombstone.
+    assert counts["rights.subjectaccessexport"] == 1
+    assert counts["rights.rightscase unlinked"] == 1
     case.refresh_from_db()
     assert case.person_id is None and case.notes == ""
     assert case.person_reference.startswith("P-")
