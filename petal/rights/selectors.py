@@ -207,6 +207,7 @@ def export_download(actor, case_id: int, export_id: int, fmt: str) -> tuple[byte
         actor=actor,
         action="rights.export_downloaded",
         obj=item.case,
+        categories=sorted(str(c) for c in ALL_CATEGORIES),
         data={"person": item.case.person_id, "export": item.pk, "format": fmt},
     )
     if fmt == "json":

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from petal.access.categories import ALL_CATEGORIES
 from petal.access.policy import can
 from petal.access.rls import unrestricted
 from petal.audit.services import audit_record
@@ -52,11 +53,12 @@ def require_manager(actor) -> None:
         raise NotFound("Not found")
 
 
-def _audit(actor, action: str, case: RightsCase, **data) -> None:
+def _audit(actor, action: str, case: RightsCase, categories=(), **data) -> None:
     audit_record(
         actor=actor,
         action=action,
         obj=case,
+        categories=categories,
         data={"person": case.person_id, "kind": case.kind, **data},
     )
 
@@ -301,7 +303,10 @@ def export_generate(*, actor, case_id: int) -> SubjectAccessExport:
     if case.person_id is None:
         fail("__all__", "The record no longer exists")
     # The copy's own event first, so the access log in the copy shows it being made.
-    _audit(actor, "rights.export_generated", case)
+    # A full copy reads every category of the record: the access log says so.
+    _audit(
+        actor, "rights.export_generated", case, categories=sorted(str(c) for c in ALL_CATEGORIES)
+    )
     with unrestricted():
         data = export.gather(case.person_id)
     content = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False).encode()

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from petal.access.categories import Category
 from petal.access.roles import Role
 from petal.audit.models import AuditEvent
 from petal.audit.services import audit_record
@@ -270,6 +271,10 @@ def test_the_lead_prepares_and_downloads_the_copy_and_each_step_is_recorded(
     downloads = AuditEvent.objects.filter(action="rights.export_downloaded").order_by("sequence")
     assert [e.data["format"] for e in downloads] == ["json", "pdf"]
     assert all(e.data["person"] == person.pk for e in downloads)
+    # A full copy reads every category: made or downloaded, the access log says so.
+    every = sorted(str(c) for c in Category)
+    assert all(e.categories == every for e in downloads)
+    assert AuditEvent.objects.get(action="rights.export_generated").categories == every
     assert item.counts["consents"] == 2
     # Another case's number with this copy: not found.
     other = RightsCaseFactory()
