@@ -76,3 +76,30 @@ def test_first_sign_in_sets_up_the_app_then_sensitive_actions_ask_again(page, de
         page.get_by_role("button", name="Confirm and continue").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Create an API token")
     assert not PersonalAccessToken.objects.filter(user=user).exists()
+
+
+def test_account_and_sign_in_pages_an_administrator_uses(page, demo):
+    """The other pages this work touched: the sign-ins search (a form that posts), a person's
+    sign-in security buttons, and changing one's own password and email."""
+    from tests.browser.conftest import sign_in
+
+    sign_in(page, "admin@example.org")
+    page.goto("/users")
+    page.get_by_label("Search by name or email").fill("Amara")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Clear search")).to_be_visible()
+    assert "Amara" not in page.url
+    _no_violations(page, "users-search")
+    page.get_by_role("link", name=re.compile("Amara")).first.click()
+    expect(page.get_by_role("heading", name="Sign-in security")).to_be_visible()
+    _no_violations(page, "user-detail-security")
+    for path, heading in (
+        ("/account/password", "Change your password"),
+        ("/account/email", "Change your email address"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        _no_violations(page, heading)
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your new email address")
+    _no_violations(page, "email-change-error")
