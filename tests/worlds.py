@@ -65,8 +65,11 @@ DATE_SPELLINGS = (
     "17 Feb 1931",
     "19310217",
 )
+# The marker only where it stands on its own, as in every canary value ("…-7Q3Z", "7Q3Z …"):
+# inside a random token (a CSRF token, a nonce) the same four characters turn up by chance.
 _PATTERN = re.compile(
-    r"[\w/.-]{0,30}7q3z[\w.-]{0,20}|" + "|".join(re.escape(s.lower()) for s in DATE_SPELLINGS),
+    r"[\w/.-]{0,30}(?<![A-Za-z0-9])7q3z(?![A-Za-z0-9])[\w.-]{0,20}|"
+    + "|".join(re.escape(s.lower()) for s in DATE_SPELLINGS),
     re.IGNORECASE,
 )
 
